@@ -77,6 +77,8 @@ export interface StageContext<P = unknown> {
   seed: number;
   /** Absolute project root (where pipeline.yaml lives). */
   projectDir: string;
+  /** Git commit (+ "-dirty") of the project; only set for stage types with `usesGitCommit`. */
+  gitCommit?: string;
   /** Report progress of long work; the engine draws a bar with ETA on a TTY, plain lines otherwise. */
   progress(done: number, total: number, label?: string): void;
   log(message: string): void;
@@ -100,6 +102,8 @@ export interface StageType<P = any> {
    * stage loads by a computed path (e.g. the ingest adapter named in params). Project-relative paths.
    */
   codeFiles?: (params: P) => string[];
+  /** The stage stamps the git commit into its output (the paper): the commit becomes a key ingredient. */
+  usesGitCommit?: boolean;
   /** Returns one value per declared output name: JSON-serialisable values for "json", string or bytes otherwise. */
   run(ctx: StageContext<P>): Promise<Record<string, OutputValue>>;
 }

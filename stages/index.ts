@@ -1,4 +1,14 @@
 // The stage catalog: `type:` name in pipeline.yaml -> module (project-relative) whose default export is a StageType.
 // The engine imports a module only when a stage of that type is used. Keep entries sorted.
 export const stageCatalog: Record<string, string> = {
+  "beta-k": "stages/beta-k.ts",
+  cofailure: "stages/cofailure.ts",
+  copula: "stages/copula.ts",
+  "fig-beta-k": "stages/fig-beta-k.ts",
+  "fig-beta-k-all": "stages/fig-beta-k-all.ts",
+  "fig-tetrachoric-heatmap": "stages/fig-tetrachoric-heatmap.ts",
+  "non-identifiability": "stages/non-identifiability.ts",
+  paper: "stages/paper.ts",
+  pool: "stages/pool.ts",
+  "pool-summary": "stages/pool-summary.ts",
 };

@@ -1,0 +1,138 @@
+// The cofail command line. Verbs import their engine modules lazily so `cofail run` with nothing to do
+// starts fast; the stage catalog is handed to the engine from here (the engine never imports stages/).
+import { Command, Option } from "commander";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { StageCatalog } from "./engine/catalog.js";
+
+interface GlobalOptions { dir: string; file?: string; catalog?: string }
+
+const program = new Command("cofail")
+  .description("Reproducible paper pipeline: pipeline.yaml -> cached, provenance-tracked stages -> build/")
+  .option("-C, --dir <dir>", "project directory (where pipeline.yaml lives)", process.cwd())
+  .option("-f, --file <file>", "pipeline spec (default <dir>/pipeline.yaml)")
+  .addOption(new Option("--catalog <module>", "stage catalog module exporting stageCatalog").env("COFAIL_CATALOG").hideHelp())
+  .showHelpAfterError();
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+async function loadCatalog(): Promise<StageCatalog> {
+  const g = globals();
+  const mod = g.catalog
+    ? await import(pathToFileURL(resolve(g.catalog)).href)
+    : await import("./stages/index.js");
+  return mod.stageCatalog as StageCatalog;
+}
+
+async function sessionOptions(targets?: string[]) {
+  const g = globals();
+  const projectDir = resolve(g.dir);
+  return { projectDir, specFile: g.file ? resolve(g.file) : undefined, catalog: await loadCatalog(), targets };
+}
+
+program.command("run")
+  .description("run the targets (default: all stages) and everything upstream of them")
+  .argument("[targets...]", "stage ids")
+  .option("--dry", "show what would run or be restored, and why, without running")
+  .option("-j, --jobs <n>", "stages run in parallel (default: available CPUs)", (v) => parseInt(v, 10))
+  .option("--force", "rerun the selected stages even when cached")
+  .option("--wait <seconds>", "how long to wait for another run's lock", (v) => parseFloat(v), 60)
+  .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number }) => {
+    const { runPipeline } = await import("./engine/run.js");
+    const { plainReporter, ttyReporter } = await import("./engine/progress.js");
+    const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
+    const summary = await runPipeline({ ...(await sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+    console.log(summary.message);
+    process.exitCode = summary.exitCode;
+  });
+
+program.command("status")
+  .description("what is stale and why (never run, code changed, param changed, input changed, output missing)")
+  .argument("[targets...]", "stage ids")
+  .option("--json", "machine-readable output")
+  .action(async (targets: string[], o: { json?: boolean }) => {
+    const { openSession } = await import("./engine/session.js");
+    const { computeStatus, taskLabel } = await import("./engine/status.js");
+    const session = await openSession(await sessionOptions(targets));
+    const status = await computeStatus(session);
+    await session.hasher.save();
+    if (o.json) { console.log(JSON.stringify(status, null, 2)); return; }
+    const stale = status.filter((s) => s.state !== "up-to-date");
+    for (const s of status) {
+      const label = taskLabel(s.stage, s.partition);
+      if (s.state === "up-to-date") console.log(`  up to date  ${label}`);
+      else console.log(`  ${s.state === "run" ? "will run   " : "restorable "} ${label}: ${s.reasons.join("; ")}`);
+    }
+    console.log(stale.length ? `${stale.length} of ${status.length} tasks stale` : `all ${status.length} tasks up to date`);
+  });
+
+program.command("dag")
+  .description("draw the stage graph (ASCII by default)")
+  .option("--mermaid", "Mermaid flowchart")
+  .option("--dot", "Graphviz dot")
+  .action(async (o: { mermaid?: boolean; dot?: boolean }) => {
+    const { loadSpec } = await import("./engine/spec.js");
+    const { renderDag } = await import("./engine/dagRender.js");
+    const so = await sessionOptions();
+    const spec = await loadSpec({ projectDir: so.projectDir, file: so.specFile ?? resolve(so.projectDir, "pipeline.yaml"), catalog: so.catalog });
+    console.log(renderDag(spec, o.mermaid ? "mermaid" : o.dot ? "dot" : "ascii"));
+  });
+
+program.command("explain")
+  .description("trace a result id or an output file down to the raw files (URLs and sha256)")
+  .argument("<what>", "result id (e.g. math-l5.beta) or output file (e.g. build/grade/table.json)")
+  .action(async (what: string) => {
+    const { explain } = await import("./engine/explain.js");
+    const so = await sessionOptions();
+    console.log(await explain({ projectDir: so.projectDir, what }));
+  });
+
+program.command("clean")
+  .description("remove build outputs (the run-cache stays: the next run restores)")
+  .action(async () => {
+    const { cleanBuild } = await import("./engine/maintenance.js");
+    console.log(await cleanBuild({ projectDir: resolve(globals().dir) }));
+  });
+
+program.command("gc")
+  .description("drop run-cache entries not referenced by cofail.lock")
+  .action(async () => {
+    const { gcCache } = await import("./engine/maintenance.js");
+    console.log(await gcCache({ projectDir: resolve(globals().dir) }));
+  });
+
+program.command("schema")
+  .description("print a JSON Schema for pipeline.yaml (for editors)")
+  .action(async () => {
+    const { specJsonSchema } = await import("./engine/spec.js");
+    const { importStageType } = await import("./engine/catalog.js");
+    const so = await sessionOptions();
+    const types: Record<string, import("./engine/types.js").StageType> = {};
+    for (const [name, modulePath] of Object.entries(so.catalog)) {
+      try { types[name] = await importStageType({ projectDir: so.projectDir, modulePath }); } catch { /* listed without params */ }
+    }
+    console.log(JSON.stringify(specJsonSchema(types), null, 2));
+  });
+
+program.command("data")
+  .description("materialise every dataset file (from the mirror or by download), verifying sha256")
+  .action(async () => {
+    const { materializeAll } = await import("./engine/maintenance.js");
+    const so = await sessionOptions();
+    console.log(await materializeAll(so));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = e as Error;
+  if (err.name === "SpecError") {
+    console.error(err.message);
+    process.exitCode = 2;
+  } else {
+    console.error(`error: ${process.env.COFAIL_DEBUG ? err.stack : err.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,127 @@
+// Turns a stage (and partition) into a task: its inputs resolved to content hashes and its cache key.
+// A key is computable only once every upstream task it reads has a known record (cached or just run).
+import { basename, join } from "node:path";
+import { ENGINE_FORMAT_VERSION, cacheOutDir, type CacheRecord, type ProjectPaths } from "./cache.js";
+import { hashCanonical, sha256 } from "./canonical.js";
+import type { CodeIngredients } from "./codeHash.js";
+import type { DatasetFile } from "./datasets.js";
+import type { LockInput } from "./lockfile.js";
+import type { PipelineSpec, ResolvedRef } from "./spec.js";
+import { stageOutputs } from "./catalog.js";
+
+export interface PlanContext {
+  spec: PipelineSpec;
+  paths: ProjectPaths;
+  code: Map<string, CodeIngredients>;
+  datasets: Map<string, DatasetFile[]>;
+  gitCommit?: string;
+  /** The record of an upstream task whose outputs are known for this run, if any. */
+  upstream(stage: string, partition: string | undefined): CacheRecord | undefined;
+}
+
+export interface TaskInputItem extends LockInput {
+  dataset?: DatasetFile;
+  /** Absolute path of an upstream output inside the run-cache. */
+  path?: string;
+  partition?: string;
+}
+
+export interface TaskInputGroup { ref: string; partitioned: boolean; items: TaskInputItem[] }
+export interface TaskInput { kind: "json" | "files"; multi: boolean; groups: TaskInputGroup[] }
+
+export interface PlannedTask {
+  stage: string;
+  partition?: string;
+  key: string;
+  seed: number;
+  inputs: Record<string, TaskInput>;
+  code: CodeIngredients;
+  gitCommit?: string;
+}
+
+export type PlanResult = { task: PlannedTask } | { waitingFor: { stage: string; input: string }[] };
+
+/** Deterministic per-task seed: from the global seed, stage id and partition, never from code. */
+export function seedFor(globalSeed: number, stage: string, partition?: string): number {
+  return parseInt(sha256(`cofail-seed\0${globalSeed}\0${stage}\0${partition ?? ""}`).slice(0, 8), 16) >>> 1;
+}
+
+/** Partition keys of a foreach stage, sorted; undefined for a stage that runs once. */
+export function partitionsOf(ctx: Pick<PlanContext, "spec" | "datasets">, stage: string): string[] | undefined {
+  const decl = ctx.spec.stages[stage]!;
+  if (decl.foreach === undefined) return undefined;
+  const ref = decl.inputs[decl.foreach]!.refs[0]!;
+  if (ref.kind === "dataset") return [...partitionMap(ctx.datasets.get(ref.dataset) ?? []).keys()].sort();
+  return partitionsOf(ctx, ref.stage) ?? [];
+}
+
+/** partition key -> file: the file's base name without extension, or its whole path when base names clash. */
+export function partitionMap(files: DatasetFile[]): Map<string, DatasetFile> {
+  const short = files.map((f) => safeKey(basename(f.name).replace(/\.[^.]*$/, "")));
+  const unique = new Set(short).size === short.length;
+  return new Map(files.map((f, i) => [unique ? short[i]! : safeKey(f.name.replace(/\.[^.]*$/, "").split("/").join("__")), f]));
+}
+
+function safeKey(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+export function planTask(ctx: PlanContext, stage: string, partition: string | undefined): PlanResult {
+  const decl = ctx.spec.stages[stage]!;
+  const waitingFor: { stage: string; input: string }[] = [];
+  const inputs: Record<string, TaskInput> = {};
+  for (const [name, input] of Object.entries(decl.inputs)) {
+    const spec = decl.stageType.inputs[name]!;
+    const isForeach = decl.foreach === name;
+    const groups: TaskInputGroup[] = [];
+    for (const ref of input.refs) {
+      const g = resolveGroup(ctx, ref, isForeach ? partition : undefined);
+      if ("waiting" in g) waitingFor.push(...g.waiting.map((s) => ({ stage: s, input: name })));
+      else groups.push(g);
+    }
+    inputs[name] = { kind: spec.kind, multi: input.multi, groups };
+  }
+  if (waitingFor.length) return { waitingFor };
+  const code = ctx.code.get(stage)!;
+  const seed = seedFor(ctx.spec.seed, stage, partition);
+  const gitCommit = decl.stageType.usesGitCommit ? ctx.gitCommit ?? "unknown" : undefined;
+  const key = hashCanonical({
+    engine: ENGINE_FORMAT_VERSION,
+    type: decl.type,
+    code: code.files,
+    packages: code.packages,
+    params: decl.params,
+    seed,
+    partition: partition ?? null,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.groups.map((g) => ({
+      ref: g.ref, files: g.items.map((it) => ({ name: it.name, sha256: it.sha256 })),
+    }))])),
+    gitCommit: gitCommit ?? null,
+  });
+  return { task: { stage, partition, key, seed, inputs, code, gitCommit } };
+}
+
+function resolveGroup(ctx: PlanContext, ref: ResolvedRef, onlyPartition: string | undefined): TaskInputGroup | { waiting: string[] } {
+  if (ref.kind === "dataset") {
+    const files = ctx.datasets.get(ref.dataset) ?? [];
+    const picked = onlyPartition === undefined ? files : [partitionMap(files).get(onlyPartition)!];
+    return { ref: ref.ref, partitioned: false, items: picked.map((f) => ({ ref: ref.ref, name: f.name, sha256: f.sha256, url: f.url, dataset: f })) };
+  }
+  const upParts = partitionsOf(ctx, ref.stage);
+  const parts = onlyPartition !== undefined ? [onlyPartition] : upParts ?? [undefined];
+  const items: TaskInputItem[] = [];
+  const waiting: string[] = [];
+  const up = ctx.spec.stages[ref.stage]!;
+  const file = stageOutputs(up.stageType, up.parsedParams)[ref.output]!.file;
+  for (const p of parts) {
+    const rec = ctx.upstream(ref.stage, p);
+    const out = rec?.entry.outputs[ref.output];
+    if (!rec || !out) { waiting.push(ref.stage); continue; }
+    items.push({
+      ref: ref.ref, name: p === undefined ? `${ref.stage}/${file}` : `${ref.stage}/${p}/${file}`, sha256: out.sha256,
+      upstreamKey: rec.key, path: join(cacheOutDir(ctx.paths, rec.key), out.file), partition: p,
+    });
+  }
+  if (waiting.length) return { waiting: [...new Set(waiting)] };
+  return { ref: ref.ref, partitioned: upParts !== undefined && onlyPartition === undefined, items };
+}

@@ -1,0 +1,324 @@
+// `cofail run`: schedule the selected stages in dependency order, independent ones in parallel worker
+// threads, restoring every task whose key the run-cache has seen. A failure skips only its downstream.
+import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  commitToCache, installWorkspace, makeRunTempDir, prunePartitions, readCacheRecord, sweepTemp,
+  workspaceIntact, type CacheRecord,
+} from "./cache.js";
+import { sha256 } from "./canonical.js";
+import { downstreamOf } from "./dag.js";
+import { materializeDatasetFile } from "./datasets.js";
+import { lockEntryOf, writeLockFile, type LockEntry, type LockFile, type OutputRecord, type StageLock } from "./lockfile.js";
+import { partitionsOf, planTask, type PlannedTask } from "./plan.js";
+import { createWorkerPool, type WorkerPool } from "./pool.js";
+import { plainReporter, type Reporter } from "./progress.js";
+import { buildRegistry, writeRegistry } from "./registry.js";
+import { acquireRunLock } from "./runLock.js";
+import { openSession, type Session, type SessionOptions } from "./session.js";
+import { computeStatus, planContext, selectedOrder, taskLabel } from "./status.js";
+import { stageOutputs } from "./catalog.js";
+import type { WorkerInput } from "./workerProtocol.js";
+
+export interface RunOptions extends SessionOptions {
+  jobs?: number;
+  force?: boolean;
+  dry?: boolean;
+  /** Seconds to wait for another run's lock before giving up. */
+  lockWaitS?: number;
+  reporter?: Reporter;
+}
+
+export type TaskOutcomeStatus = "ran" | "restored" | "up-to-date" | "failed" | "skipped";
+
+export interface TaskOutcome {
+  stage: string;
+  partition?: string;
+  status: TaskOutcomeStatus;
+  key?: string;
+  /** Epoch milliseconds (fractional) when the stage code started / finished, for tasks that ran. */
+  startedAt?: number;
+  endedAt?: number;
+  durationMs?: number;
+  warnings: string[];
+  error?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  outcomes: TaskOutcome[];
+  exitCode: number;
+  message: string;
+  recordFile?: string;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  const reporter = options.reporter ?? plainReporter();
+  const session = await openSession(options);
+  const runId = randomBytes(4).toString("hex");
+  if (options.dry) return dryRun(session, runId, reporter);
+  const lockHandle = await acquireRunLock({
+    path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
+    onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
+  });
+  const pool = createWorkerPool();
+  const startedAt = new Date();
+  try {
+    await sweepTemp(session.paths);
+    const outcomes = await schedule(session, { pool, reporter, jobs: options.jobs ?? availableParallelism(), force: !!options.force });
+    const newLock = mergeLock(session, outcomes.stageLocks);
+    await writeLockFile(session.paths.lockFile, newLock);
+    const registry = await buildRegistry(session.paths, newLock);
+    const errors = [...registry.errors];
+    if (!registry.errors.length) await writeRegistry(session.paths, registry.results);
+    await session.hasher.save();
+    const failed = outcomes.list.filter((o) => o.status === "failed").length;
+    const exitCode = failed || errors.length ? 1 : 0;
+    const counts = countBy(outcomes.list.map((o) => o.status));
+    const message = failed === 0 && outcomes.list.every((o) => o.status === "up-to-date") && !errors.length
+      ? `nothing to do: ${session.selected.size} stages up to date`
+      : summaryLine(counts) + errors.map((e) => `\nerror: ${e}`).join("");
+    const recordFile = await writeRunRecord(session, {
+      runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
+      jobs: options.jobs ?? availableParallelism(), force: !!options.force,
+    });
+    return { runId, outcomes: outcomes.list, exitCode, message, recordFile };
+  } finally {
+    reporter.close();
+    await pool.close();
+    await lockHandle.release();
+  }
+}
+
+async function dryRun(session: Session, runId: string, reporter: Reporter): Promise<RunSummary> {
+  const status = await computeStatus(session);
+  const todo = status.filter((s) => s.state !== "up-to-date");
+  for (const s of todo) reporter.line(`would ${s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}`);
+  const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length} to run, ${todo.filter((s) => s.state === "restore").length} to restore` : `nothing to do: ${session.selected.size} stages up to date`;
+  return { runId, outcomes: [], exitCode: 0, message };
+}
+
+interface ScheduleOptions { pool: WorkerPool; reporter: Reporter; jobs: number; force: boolean }
+
+async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list: TaskOutcome[]; stageLocks: Map<string, StageLock> }> {
+  const order = selectedOrder(session);
+  const records = new Map<string, CacheRecord>();
+  const ctx = planContext(session, records);
+  const stageLocks = new Map<string, StageLock>();
+  const list: TaskOutcome[] = [];
+  const state = new Map<string, "waiting" | "active" | "done" | "failed" | "skipped">(order.map((id) => [id, "waiting"]));
+  const slots = semaphore(Math.max(1, opts.jobs));
+
+  const runStage = async (stage: string): Promise<boolean> => {
+    const decl = session.spec.stages[stage]!;
+    const parts = partitionsOf(ctx, stage);
+    const results = await Promise.all((parts ?? [undefined]).map(async (p) => {
+      const outcome = await runOne(session, ctx, records, stage, p, opts, slots);
+      list.push(outcome);
+      return outcome;
+    }));
+    if (results.some((r) => r.status === "failed")) return false;
+    const entry = (p: string | undefined) => records.get(taskLabel(stage, p))!.entry;
+    if (parts) {
+      await prunePartitions(session.paths, stage, new Set(parts));
+      stageLocks.set(stage, { type: decl.type, partitions: Object.fromEntries(parts.map((p) => [p, entry(p)])) });
+    } else stageLocks.set(stage, { type: decl.type, entry: entry(undefined) });
+    return true;
+  };
+
+  await new Promise<void>((resolve) => {
+    const active = new Set<string>();
+    const pump = () => {
+      for (const id of order) {
+        if (state.get(id) !== "waiting") continue;
+        const ups = [...session.spec.deps.get(id)!];
+        if (!ups.every((u) => state.get(u) === "done")) continue;
+        state.set(id, "active");
+        active.add(id);
+        runStage(id).then((ok) => {
+          active.delete(id);
+          state.set(id, ok ? "done" : "failed");
+          if (!ok) {
+            for (const d of downstreamOf(session.spec.deps, new Set([id]))) {
+              if (state.get(d) !== "waiting") continue;
+              state.set(d, "skipped");
+              for (const p of partitionsOf(ctx, d) ?? [undefined]) list.push({ stage: d, partition: p, status: "skipped", warnings: [], error: `upstream ${id} failed` });
+              opts.reporter.line(`skipped ${d} (upstream ${id} failed)`);
+            }
+          }
+          pump();
+        });
+      }
+      if (active.size === 0) resolve();
+    };
+    pump();
+  });
+  list.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage) || String(a.partition ?? "").localeCompare(String(b.partition ?? "")));
+  return { list, stageLocks };
+}
+
+async function runOne(
+  session: Session, ctx: ReturnType<typeof planContext>, records: Map<string, CacheRecord>, stage: string,
+  partition: string | undefined, opts: ScheduleOptions, slots: Semaphore,
+): Promise<TaskOutcome> {
+  const label = taskLabel(stage, partition);
+  const plan = planTask(ctx, stage, partition);
+  if ("waitingFor" in plan) throw new Error(`internal: ${label} scheduled before ${plan.waitingFor.map((w) => w.stage).join(", ")}`);
+  const { task } = plan;
+  const oldEntry = lockEntryOf(session.lock, stage, partition);
+  if (!opts.force) {
+    const rec = await readCacheRecord(session.paths, task.key);
+    if (rec) {
+      records.set(label, rec);
+      const intact = oldEntry?.key === task.key &&
+        await workspaceIntact({ paths: session.paths, stage, partition, outputs: rec.entry.outputs, hasher: session.hasher });
+      if (intact) return { stage, partition, status: "up-to-date", key: task.key, warnings: rec.entry.warnings };
+      await installWorkspace({ paths: session.paths, key: task.key, stage, partition, outputs: rec.entry.outputs });
+      opts.reporter.line(`restored ${label} from run-cache`);
+      return { stage, partition, status: "restored", key: task.key, warnings: rec.entry.warnings };
+    }
+  }
+  const release = await slots.acquire();
+  const warnings: string[] = [];
+  let tempDir: string | undefined;
+  const startedAt = now();
+  try {
+    tempDir = await makeRunTempDir(session.paths, task.key);
+    const inputs = await workerInputs(session, task);
+    opts.reporter.start(label);
+    const t0 = now();
+    const done = await opts.pool.run({
+      type: "task", moduleUrl: pathToFileURL(join(session.paths.projectDir, session.spec.stages[stage]!.modulePath)).href,
+      stage, partition, params: session.spec.stages[stage]!.params, inputs, seed: task.seed,
+      projectDir: session.paths.projectDir, gitCommit: task.gitCommit, outDir: join(tempDir, "out"),
+    }, {
+      progress: (d, t, l) => opts.reporter.progress(label, d, t, l),
+      log: (m) => opts.reporter.line(`  ${label}: ${m}`),
+      warn: (m) => { warnings.push(m); opts.reporter.line(`  warning ${label}: ${m}`); },
+    });
+    const endedAt = now();
+    const entry = await sealEntry(session, task, tempDir, done.warnings);
+    await commitToCache(session.paths, tempDir, { key: task.key, stage, partition, entry });
+    tempDir = undefined;
+    await installWorkspace({ paths: session.paths, key: task.key, stage, partition, outputs: entry.outputs });
+    records.set(label, { key: task.key, stage, partition, entry });
+    const durationMs = endedAt - t0;
+    opts.reporter.end(label, `ran ${label} (${(durationMs / 1000).toFixed(1)}s)`);
+    return { stage, partition, status: "ran", key: task.key, startedAt: t0, endedAt, durationMs, warnings };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    opts.reporter.end(label, `FAILED ${label}: ${message.split("\n").slice(0, 6).join("\n")}`);
+    return { stage, partition, status: "failed", key: task.key, startedAt, endedAt: now(), warnings, error: message };
+  } finally {
+    release();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+async function workerInputs(session: Session, task: PlannedTask): Promise<Record<string, WorkerInput>> {
+  const out: Record<string, WorkerInput> = {};
+  for (const [name, input] of Object.entries(task.inputs)) {
+    const groups = [];
+    for (const g of input.groups) {
+      const items = [];
+      for (const it of g.items) {
+        if (it.dataset) items.push(await materializeDatasetFile(session.spec, it.dataset));
+        else items.push({ name: it.name, path: it.path!, sha256: it.sha256, partition: it.partition });
+      }
+      groups.push({ partitioned: g.partitioned, items });
+    }
+    out[name] = { kind: input.kind, multi: input.multi, groups };
+  }
+  return out;
+}
+
+/** Hash the outputs, write provenance.json (the entry without its own hash) and return the lock entry. */
+async function sealEntry(session: Session, task: PlannedTask, tempDir: string, warnings: string[]): Promise<LockEntry> {
+  const decl = session.spec.stages[task.stage]!;
+  const outDir = join(tempDir, "out");
+  const outputs: Record<string, OutputRecord> = {};
+  for (const [name, spec] of Object.entries(stageOutputs(decl.stageType, decl.parsedParams))) {
+    if (name === "provenance") continue;
+    const bytes = await readFile(join(outDir, spec.file));
+    outputs[name] = { file: spec.file, sha256: sha256(bytes), bytes: bytes.length };
+  }
+  const entry: LockEntry = {
+    type: decl.type, key: task.key, ...(task.partition !== undefined ? { partition: task.partition } : {}), seed: task.seed,
+    code: task.code.files, packages: task.code.packages, params: decl.params,
+    inputs: Object.fromEntries(Object.entries(task.inputs).map(([n, i]) => [n, i.groups.flatMap((g) => g.items.map((it) => ({
+      ref: it.ref, name: it.name, sha256: it.sha256,
+      ...(it.upstreamKey ? { upstreamKey: it.upstreamKey } : {}), ...(it.url ? { url: it.url } : {}),
+    })))])),
+    outputs, warnings,
+  };
+  const provenance = JSON.stringify(entry, null, 2) + "\n";
+  await writeFile(join(outDir, "provenance.json"), provenance);
+  entry.outputs = { ...outputs, provenance: { file: "provenance.json", sha256: sha256(provenance), bytes: Buffer.byteLength(provenance) } };
+  return entry;
+}
+
+/** New lock: previous entries for stages not (successfully) processed, fresh ones for the rest; only stages in the spec. */
+function mergeLock(session: Session, fresh: Map<string, StageLock>): LockFile {
+  const stages: Record<string, StageLock> = {};
+  for (const id of Object.keys(session.spec.stages)) {
+    const s = fresh.get(id) ?? session.lock.stages[id];
+    if (s) stages[id] = s;
+  }
+  return { version: 1, stages };
+}
+
+async function writeRunRecord(session: Session, r: {
+  runId: string; startedAt: Date; outcomes: TaskOutcome[]; counts: Record<string, number>; errors: string[];
+  targets: string[]; jobs: number; force: boolean;
+}): Promise<string> {
+  const git = await session.git;
+  const finishedAt = new Date();
+  const record = {
+    id: r.runId, startedAt: r.startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - r.startedAt.getTime(), node: process.version,
+    git: { commit: git.commit ?? null, dirty: git.dirty ?? null }, targets: r.targets, jobs: r.jobs, force: r.force,
+    counts: r.counts, errors: r.errors,
+    ran: r.outcomes.filter((o) => o.status === "ran").map((o) => taskLabel(o.stage, o.partition)),
+    restored: r.outcomes.filter((o) => o.status === "restored").map((o) => taskLabel(o.stage, o.partition)),
+    skipped: r.outcomes.filter((o) => o.status === "skipped").map((o) => taskLabel(o.stage, o.partition)),
+    failed: r.outcomes.filter((o) => o.status === "failed").map((o) => taskLabel(o.stage, o.partition)),
+    warnings: r.outcomes.flatMap((o) => o.warnings.map((w) => `${taskLabel(o.stage, o.partition)}: ${w}`)),
+    tasks: r.outcomes,
+  };
+  await mkdir(session.paths.runsDir, { recursive: true });
+  const file = join(session.paths.runsDir, `${r.startedAt.toISOString().replace(/[:.]/g, "-")}-${r.runId}.json`);
+  await writeFile(file, JSON.stringify(record, null, 2) + "\n");
+  return file;
+}
+
+function summaryLine(counts: Record<string, number>): string {
+  return ["ran", "restored", "up-to-date", "failed", "skipped"].filter((k) => counts[k]).map((k) => `${counts[k]} ${k}`).join(", ") || "no stages selected";
+}
+
+function countBy(xs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+}
+
+interface Semaphore { acquire(): Promise<() => void> }
+
+function semaphore(n: number): Semaphore {
+  let free = n;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next(); else free++;
+  };
+  return {
+    acquire: () => new Promise((resolve) => {
+      if (free > 0) { free--; resolve(release); } else queue.push(() => resolve(release));
+    }),
+  };
+}
+

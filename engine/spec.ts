@@ -1,0 +1,330 @@
+// Loads pipeline.yaml: YAML with positions, a zod shape check, then semantic checks against the stage
+// catalog (types, params, inputs, foreach, cycles). Every error names file:line:col, the key path and what
+// was expected, so a user can fix the spec without reading engine code.
+import { readFile } from "node:fs/promises";
+import { relative } from "node:path";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { z } from "zod";
+import { importStageType, stageOutputs, type StageCatalog } from "./catalog.js";
+import { findCycle, type StageDeps } from "./dag.js";
+import { globToRegExp, isGlob } from "./glob.js";
+import type { StageType } from "./types.js";
+
+const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
+const InputRef = z.union([z.string().min(1), z.array(z.string().min(1))]);
+
+export const StageShape = z.strictObject({
+  type: z.string().min(1).describe("a stage type from the stage catalog"),
+  inputs: z.record(z.string(), InputRef).default({}).describe("input name -> dataset:<name> | <stage>.<output> | [..] | <glob>.<output>"),
+  params: z.record(z.string(), z.unknown()).default({}),
+  foreach: z.string().optional().describe("run once per partition of this input"),
+});
+
+export const DatasetShape = z.union([
+  z.strictObject({ files: z.array(z.string().min(1)).min(1).describe("globs over data manifest paths") }),
+  z.strictObject({ local: z.array(z.string().min(1)).min(1).describe("project-relative files") }),
+]);
+
+export const PipelineShape = z.strictObject({
+  version: z.literal(1),
+  seed: z.number().int(),
+  data: z.strictObject({
+    manifest: z.string().default("data/manifest.json"),
+    mirror: z.string().default(""),
+    downloads: z.string().default("data/downloads"),
+  }).default({ manifest: "data/manifest.json", mirror: "", downloads: "data/downloads" }),
+  datasets: z.record(Name, DatasetShape).default({}),
+  stages: z.record(Name, StageShape),
+});
+
+export type ResolvedRef =
+  | { kind: "dataset"; dataset: string; ref: string }
+  | { kind: "output"; stage: string; output: string; ref: string };
+
+export interface StageInput {
+  /** Reference(s) as written. */
+  written: string | string[];
+  /** A list or a glob: the stage receives an array. */
+  multi: boolean;
+  refs: ResolvedRef[];
+}
+
+export interface StageDecl {
+  id: string;
+  type: string;
+  stageType: StageType;
+  modulePath: string;
+  /** Params exactly as written (canonicalised into the key). */
+  params: Record<string, unknown>;
+  /** Params after the type's schema (defaults applied), for outputs() and codeFiles(). */
+  parsedParams: unknown;
+  inputs: Record<string, StageInput>;
+  foreach?: string;
+}
+
+export interface PipelineSpec {
+  file: string;
+  projectDir: string;
+  seed: number;
+  data: { manifest: string; mirror: string; downloads: string };
+  datasets: Record<string, { files?: string[]; local?: string[] }>;
+  stages: Record<string, StageDecl>;
+  deps: StageDeps;
+}
+
+export interface SpecIssue { line: number; col: number; path: string; message: string }
+
+export class SpecError extends Error {
+  constructor(readonly file: string, readonly issues: SpecIssue[]) {
+    super(issues.map((i) => `${file}:${i.line}:${i.col}: ${i.path || "(root)"}: ${i.message}`).join("\n"));
+    this.name = "SpecError";
+  }
+}
+
+type Path = (string | number)[];
+
+export async function loadSpec(options: { projectDir: string; file: string; catalog: StageCatalog }): Promise<PipelineSpec> {
+  const shownFile = relative(process.cwd(), options.file) || options.file;
+  let text: string;
+  try {
+    text = await readFile(options.file, "utf8");
+  } catch (e) {
+    throw new SpecError(shownFile, [{ line: 0, col: 0, path: "", message: `cannot read: ${(e as Error).message}` }]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const at = positionFinder(doc, lineCounter);
+  if (doc.errors.length) {
+    throw new SpecError(shownFile, doc.errors.map((e) => {
+      const lp = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      const dup = /unique/i.test(e.message);
+      return { line: lp.line, col: lp.col, path: keyPathAt(doc, e.pos[0]),
+        message: dup ? `duplicate key: ${firstLine(e.message)} (each key may appear once)` : `invalid YAML: ${firstLine(e.message)}` };
+    }));
+  }
+  const raw = doc.toJS();
+  const shape = PipelineShape.safeParse(raw);
+  if (!shape.success) throw new SpecError(shownFile, shape.error.issues.map((i) => zodIssue(i, [], at)));
+  const pipeline = shape.data;
+  const issues: SpecIssue[] = [];
+  const issue = (path: Path, message: string, where: "key" | "value" = "value") =>
+    issues.push({ ...at(path, where), path: path.join("."), message });
+
+  // Stage types: import only the modules this pipeline uses.
+  const known = Object.keys(options.catalog).sort();
+  const types = new Map<string, StageType>();
+  for (const type of new Set(Object.values(pipeline.stages).map((s) => s.type))) {
+    const modulePath = options.catalog[type];
+    if (!modulePath) continue;
+    try {
+      types.set(type, await importStageType({ projectDir: options.projectDir, modulePath }));
+    } catch (e) {
+      const first = Object.entries(pipeline.stages).find(([, s]) => s.type === type)![0];
+      issue(["stages", first, "type"], `cannot load stage module ${modulePath}: ${firstLine((e as Error).message)}`);
+    }
+  }
+
+  const stages: Record<string, StageDecl> = {};
+  for (const [id, s] of Object.entries(pipeline.stages)) {
+    const stageType = types.get(s.type);
+    if (!stageType) {
+      if (!options.catalog[s.type]) issue(["stages", id, "type"], `unknown stage type "${s.type}"; expected one of: ${known.join(", ") || "(catalog is empty)"}`);
+      continue;
+    }
+    const parsed = stageType.params.safeParse(s.params);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) issues.push(zodIssue(i, ["stages", id, "params"], at));
+      continue;
+    }
+    const outputs = stageOutputs(stageType, parsed.data);
+    const files = new Map<string, string>();
+    for (const [name, o] of Object.entries(outputs)) {
+      if (files.has(o.file)) issue(["stages", id, "type"], `stage type "${s.type}" declares output file "${o.file}" twice (outputs ${files.get(o.file)} and ${name})`);
+      files.set(o.file, name);
+    }
+    stages[id] = { id, type: s.type, stageType, modulePath: options.catalog[s.type]!, params: s.params,
+      parsedParams: parsed.data, inputs: {}, foreach: s.foreach };
+  }
+
+  // Inputs: every reference must resolve; every required input must be given.
+  for (const [id, decl] of Object.entries(stages)) {
+    const written = pipeline.stages[id]!.inputs;
+    const declared = decl.stageType.inputs;
+    for (const [name, ref] of Object.entries(written)) {
+      if (!declared[name]) {
+        issue(["stages", id, "inputs", name], `input "${name}" is not declared by stage type "${decl.type}"; expected one of: ${Object.keys(declared).sort().join(", ") || "(none)"}`, "key");
+        continue;
+      }
+      const list = Array.isArray(ref) ? ref : [ref];
+      const refs: ResolvedRef[] = [];
+      let multi = Array.isArray(ref);
+      list.forEach((r, k) => {
+        const path: Path = Array.isArray(ref) ? ["stages", id, "inputs", name, k] : ["stages", id, "inputs", name];
+        const resolved = resolveRef(r, { self: id, stages, datasets: pipeline.datasets });
+        if (typeof resolved === "string") issue(path, resolved);
+        else {
+          if (isGlob(r)) multi = true;
+          refs.push(...resolved);
+        }
+      });
+      const seen = new Set<string>();
+      for (const r of refs) {
+        const k = r.kind === "dataset" ? `dataset:${r.dataset}` : `${r.stage}.${r.output}`;
+        if (seen.has(k)) issue(["stages", id, "inputs", name], `duplicate reference ${k} in input "${name}"`);
+        seen.add(k);
+      }
+      decl.inputs[name] = { written: ref, multi, refs };
+    }
+    for (const [name, spec] of Object.entries(declared)) {
+      if (!spec.optional && !written[name]) {
+        issue(["stages", id, "inputs"], `missing required input "${name}" (${spec.kind}) of stage type "${decl.type}"`, written && Object.keys(written).length ? "value" : "key");
+      }
+    }
+  }
+
+  // foreach: a single reference to a dataset's files or to a partitioned upstream output.
+  const partitioned = (stage: string) => stages[stage]?.foreach !== undefined;
+  for (const [id, decl] of Object.entries(stages)) {
+    if (decl.foreach === undefined) continue;
+    const path: Path = ["stages", id, "foreach"];
+    const input = decl.inputs[decl.foreach];
+    if (!decl.stageType.inputs[decl.foreach]) {
+      issue(path, `foreach "${decl.foreach}" is not an input of stage type "${decl.type}"; expected one of: ${Object.keys(decl.stageType.inputs).sort().join(", ")}`);
+    } else if (!input) {
+      issue(path, `foreach "${decl.foreach}" names an input that is not given under inputs`);
+    } else if (input.multi || input.refs.length !== 1) {
+      issue(path, `foreach "${decl.foreach}" must name an input with exactly one reference (not a list or glob)`);
+    } else {
+      const r = input.refs[0]!;
+      if (r.kind === "dataset" && decl.stageType.inputs[decl.foreach]!.kind !== "files") {
+        issue(path, `foreach over dataset input "${decl.foreach}" needs an input of kind "files"`);
+      } else if (r.kind === "output" && !partitioned(r.stage)) {
+        issue(path, `foreach "${decl.foreach}" refers to ${r.ref}, which is neither a dataset nor an output of a partitioned (foreach) stage`);
+      }
+    }
+  }
+
+  const deps: StageDeps = new Map();
+  for (const [id, decl] of Object.entries(stages)) {
+    deps.set(id, new Set(Object.values(decl.inputs).flatMap((i) => i.refs.flatMap((r) => (r.kind === "output" ? [r.stage] : [])))));
+  }
+  if (!issues.length) {
+    const cycle = findCycle(deps);
+    if (cycle) issue(["stages", cycle[0]!, "inputs"], `dependency cycle: ${cycle.join(" -> ")}`);
+  }
+  if (issues.length) throw new SpecError(shownFile, issues.sort((a, b) => a.line - b.line || a.col - b.col));
+  return { file: options.file, projectDir: options.projectDir, seed: pipeline.seed, data: pipeline.data,
+    datasets: pipeline.datasets, stages, deps };
+}
+
+function resolveRef(
+  ref: string,
+  ctx: { self: string; stages: Record<string, StageDecl>; datasets: Record<string, unknown> },
+): ResolvedRef[] | string {
+  if (ref.startsWith("dataset:")) {
+    const name = ref.slice("dataset:".length);
+    if (!ctx.datasets[name]) return `unknown dataset "${name}"; expected one of: ${Object.keys(ctx.datasets).sort().join(", ") || "(none declared under datasets)"}`;
+    return [{ kind: "dataset", dataset: name, ref }];
+  }
+  const dot = ref.lastIndexOf(".");
+  if (dot <= 0) return `bad reference "${ref}"; expected dataset:<name>, <stage>.<output> or <glob>.<output>`;
+  const stagePart = ref.slice(0, dot);
+  const output = ref.slice(dot + 1);
+  const outputsOf = (id: string) => stageOutputs(ctx.stages[id]!.stageType, ctx.stages[id]!.parsedParams);
+  if (isGlob(stagePart)) {
+    const re = globToRegExp(stagePart);
+    return Object.keys(ctx.stages).filter((id) => id !== ctx.self && re.test(id) && outputsOf(id)[output]).sort()
+      .map((stage) => ({ kind: "output" as const, stage, output, ref: `${stage}.${output}` }));
+  }
+  if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"; expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
+  const outs = outputsOf(stagePart);
+  if (!outs[output]) return `stage "${stagePart}" has no output "${output}"; expected one of: ${Object.keys(outs).sort().join(", ")}`;
+  return [{ kind: "output", stage: stagePart, output, ref }];
+}
+
+function zodIssue(i: z.core.$ZodIssue, prefix: Path, at: ReturnType<typeof positionFinder>): SpecIssue {
+  const path = [...prefix, ...(i.path as Path)];
+  let message = i.message;
+  if (i.code === "unrecognized_keys") {
+    message = `unknown key(s) ${i.keys.map((k) => `"${k}"`).join(", ")}`;
+    return { ...at([...path, i.keys[0]!], "key"), path: path.join(".") || "(root)", message };
+  }
+  if (i.code === "invalid_key") {
+    const inner = (i.issues ?? []).map((x) => x.message).join("; ");
+    return { ...at(path, "key"), path: path.join("."), message: `invalid name "${String(path[path.length - 1])}": expected ${inner || "a valid key"}` };
+  }
+  if (i.code === "invalid_union" && path[0] === "datasets") message = `expected exactly one of files: [globs] or local: [paths]`;
+  return { ...at(path, "value"), path: path.join("."), message };
+}
+
+/** Line/column of the node at a key path: the value node, or the key when asked or when the value is absent. */
+function positionFinder(doc: Document, lc: LineCounter) {
+  return (path: Path, where: "key" | "value"): { line: number; col: number } => {
+    for (let n = path.length; n >= 0; n--) {
+      const found = findPair(doc, path.slice(0, n));
+      if (!found) continue;
+      // A missing key is reported at its nearest existing parent's key (e.g. the stage id).
+      const exact = n === path.length;
+      const node = (exact ? (where === "key" ? found.key ?? found.value : found.value ?? found.key) : found.key ?? found.value) as Node | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) return lc.linePos(offset);
+    }
+    return { line: 1, col: 1 };
+  };
+}
+
+function findPair(doc: Document, path: Path): { key?: unknown; value?: unknown } | undefined {
+  let node: unknown = doc.contents;
+  let pair: { key?: unknown; value?: unknown } = { value: node };
+  for (const seg of path) {
+    if (isMap(node)) {
+      const p = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+      if (!p) return undefined;
+      pair = { key: p.key, value: p.value };
+      node = p.value;
+    } else if (isSeq(node) && typeof seg === "number") {
+      node = node.items[seg];
+      if (!node) return undefined;
+      pair = { key: node, value: node };
+    } else return undefined;
+  }
+  return pair;
+}
+
+/** Key path of the innermost map pair containing a source offset (for YAML parser errors). */
+function keyPathAt(doc: Document, offset: number): string {
+  const path: string[] = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (!isMap(node)) break;
+    const p = node.items.find((it) => {
+      const k = it.key as Node | undefined, v = it.value as Node | undefined;
+      const start = k?.range?.[0] ?? 0, end = v?.range?.[2] ?? k?.range?.[2] ?? 0;
+      return start <= offset && offset <= end;
+    });
+    if (!p || !isScalar(p.key)) break;
+    path.push(String(p.key.value));
+    node = p.value;
+  }
+  return path.join(".");
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!;
+}
+
+/** A JSON Schema for pipeline.yaml, with each stage type's params where zod can express them. */
+export function specJsonSchema(types: Record<string, StageType>): unknown {
+  const variants = Object.entries(types).sort(([a], [b]) => a.localeCompare(b)).map(([name, t]) => {
+    let params: z.ZodType = z.record(z.string(), z.unknown());
+    try {
+      z.toJSONSchema(t.params, { unrepresentable: "any", io: "input" });
+      params = t.params;
+    } catch { /* params not expressible as JSON Schema: fall back to any object */ }
+    return StageShape.extend({ type: z.literal(name).describe(t.description), params: params as z.ZodType });
+  });
+  const stage = variants.length >= 2 ? z.union(variants as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])
+    : variants.length === 1 ? variants[0]! : StageShape;
+  const schema = PipelineShape.extend({ stages: z.record(Name, stage as z.ZodType) });
+  return z.toJSONSchema(schema, { unrepresentable: "any", io: "input", target: "draft-2020-12" });
+}

@@ -1,0 +1,77 @@
+// HTML for generated tables and figures, each with a numbered caption and a source line linking the stage
+// that produced it (and its inputs' hashes) in the provenance appendix.
+import { formatValue } from "../../engine/format.js";
+import { anchor, escapeHtml, shortHash } from "./html.js";
+import { groupInputs, type ProvenanceView } from "./records.js";
+
+/** The table shape of stages/lib/table.ts, structurally (paper/ does not import stages/). */
+export interface TableData {
+  title: string;
+  caption?: string;
+  columns: { key: string; label: string; format?: string; align?: "left" | "right" | "center" }[];
+  rows: Record<string, string | number | null>[];
+  notes?: string[];
+}
+
+export function sourceLine(stage: string, record: ProvenanceView | undefined): string {
+  const link = `<a href="#${anchor("stage", stage)}">${escapeHtml(stage)}</a>`;
+  if (!record) return `<span class="src">Source: stage ${link} (no provenance record received).</span>`;
+  const inputs = groupInputs(record.inputs).map((g) => g.entries.length === 1
+    ? `${escapeHtml(g.ref)} <code title="${escapeHtml(g.entries[0]!.hash ?? "")}">${shortHash(g.entries[0]!.hash)}</code>`
+    : `${escapeHtml(g.ref)} (${g.entries.length} files)`);
+  return `<span class="src">Source: stage ${link}, key <code title="${escapeHtml(record.key)}">${shortHash(record.key)}</code>` +
+    (inputs.length ? `; inputs: ${inputs.join(", ")}` : "") + ".</span>";
+}
+
+export function tableHtml(options: { table: TableData; number: number; id: string; stage: string; record?: ProvenanceView }): string {
+  const { table } = options;
+  const align = (c: TableData["columns"][number], v: unknown) => c.align ?? (typeof v === "number" ? "right" : "left");
+  const head = table.columns.map((c) => `<th style="text-align:${align(c, table.rows[0]?.[c.key])}">${escapeHtml(c.label)}</th>`).join("");
+  const body = table.rows.map((row) => "<tr>" + table.columns.map((c) => {
+    const v = row[c.key];
+    const text = v === null || v === undefined ? "—" : typeof v === "number" ? formatValue(v, c.format) : String(v);
+    const raw = typeof v === "number" ? ` data-value="${v}"` : "";
+    return `<td style="text-align:${align(c, v)}"${raw}>${escapeHtml(text)}</td>`;
+  }).join("") + "</tr>").join("\n");
+  const notes = (table.notes ?? []).map((n) => `<br><span class="note">${escapeHtml(n)}</span>`).join("");
+  return `<figure class="table" id="${escapeHtml(options.id)}">
+<figcaption><b>Table ${options.number}.</b> ${escapeHtml(table.title)}${table.caption ? ". " + escapeHtml(table.caption) : ""}${notes}<br>${sourceLine(options.stage, options.record)}</figcaption>
+<table><thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table>
+</figure>`;
+}
+
+/** A figure as a data-URI <img>: one self-contained file, and each SVG keeps its own ids (clip paths) private. */
+export function figureHtml(options: { bytes: Uint8Array; mime: "image/svg+xml" | "image/png"; captionHtml: string; number: number; id: string; stage: string; record?: ProvenanceView; alt: string }): string {
+  const src = `data:${options.mime};base64,${Buffer.from(options.bytes).toString("base64")}`;
+  const size = options.mime === "image/svg+xml" ? svgSize(Buffer.from(options.bytes).toString("utf8")) : pngSize(options.bytes);
+  const dims = size ? ` width="${size.width}" height="${size.height}"` : "";
+  return `<figure class="figure" id="${escapeHtml(options.id)}">
+<img src="${src}" alt="${escapeHtml(options.alt)}"${dims}>
+<figcaption><b>Figure ${options.number}.</b> ${options.captionHtml}<br>${sourceLine(options.stage, options.record)}</figcaption>
+</figure>`;
+}
+
+function svgSize(svg: string): { width: number; height: number } | undefined {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const w = /\swidth="([\d.]+)(?:px)?"/.exec(root)?.[1];
+  const h = /\sheight="([\d.]+)(?:px)?"/.exec(root)?.[1];
+  if (w && h) return { width: Math.round(Number(w)), height: Math.round(Number(h)) };
+  const vb = /\sviewBox="[\d.-]+[ ,]+[\d.-]+[ ,]+([\d.]+)[ ,]+([\d.]+)"/.exec(root);
+  return vb ? { width: Math.round(Number(vb[1])), height: Math.round(Number(vb[2])) } : undefined;
+}
+
+// PNGs from svgToPng are rendered at 2x; show them at their CSS size.
+function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: Math.round(view.getUint32(16) / 2), height: Math.round(view.getUint32(20) / 2) };
+}
+
+export function sniffImage(bytes: Uint8Array): "image/svg+xml" | "image/png" | undefined {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return "image/png";
+  const head = Buffer.from(bytes.subarray(0, 512)).toString("utf8");
+  return /<svg\b/.test(head) ? "image/svg+xml" : undefined;
+}

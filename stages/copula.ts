@@ -1,0 +1,176 @@
+// `copula`: calibrate a Gaussian copula to the pool's error indicators (thresholds + tetrachorics), predict
+// beta with a single factor and with the full copula, and measure how far both underprice the observed
+// all-wrong tail; bootstrap over items for intervals. Done for the whole pool and for its best-k models.
+import { z } from "zod";
+import { defineStage, type StageContext } from "../engine/types.js";
+import { packErrors } from "../stats/verdictBits.js";
+import { accuracy } from "../stats/cofailure.js";
+import { bootstrapCopula, type CopulaBootstrapResult } from "./lib/copula-bootstrap.js";
+import { fitCopula } from "./lib/copula-core.js";
+import { CopulaSummary, nanToNull, type CopulaFit } from "./lib/copula-summary.js";
+import { PoolMatrix, selectModels } from "./lib/matrix.js";
+import { Table } from "./lib/table.js";
+
+const Params = z.object({
+  /** Size of the best-k sub-pool analysed alongside the full pool (paper: 17). */
+  k: z.number().int().positive().default(17),
+  /** Bootstrap replicates for the single-factor quantities and for the full copula (an orthant integral each). */
+  B_sf: z.number().int().positive().default(1000),
+  B_full: z.number().int().nonnegative().default(200),
+  level: z.number().gt(0).lt(1).default(0.9),
+  method: z.enum(["percentile", "bca"]).default("percentile"),
+  /** Worker threads for the bootstrap (default: available cores). */
+  workers: z.number().int().positive().optional(),
+  /** Orthant integration for the point estimate (Genz–Bretz QMC). */
+  orthant: z.object({
+    abs_eps: z.number().positive().default(2e-5),
+    max_points: z.number().int().positive().default(1_000_000),
+  }).default({ abs_eps: 2e-5, max_points: 1_000_000 }),
+  /** Cheaper orthant integration inside bootstrap replicates: its QMC error is small next to the resampling spread. */
+  boot_orthant: z.object({
+    abs_eps: z.number().positive().default(2e-4),
+    max_points: z.number().int().positive().default(40_000),
+  }).default({ abs_eps: 2e-4, max_points: 40_000 }),
+});
+type Params = z.infer<typeof Params>;
+
+const ZERO_CELL_RULE =
+  "Tetrachorics: psych::tetrachoric's rule — an empty cell of a pair's 2x2 error table is replaced by 0.5 " +
+  "(thresholds stay at each model's own error rate); models never or always wrong have no tetrachoric and are " +
+  "handled by what they do to the all-wrong event (always wrong: dropped; never wrong: beta = 0 exactly).";
+
+/** Point estimate + bootstrap of one (sub-)pool. */
+async function analyse(
+  matrix: PoolMatrix, params: Params, seed: number, label: string,
+  progress: (done: number, total: number, label?: string) => void,
+): Promise<{ fit: CopulaFit; boot: CopulaBootstrapResult }> {
+  const bits = packErrors(matrix.correct);
+  const point = fitCopula(bits, {
+    full: { absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed },
+  });
+  const boot = await bootstrapCopula({
+    correct: matrix.correct,
+    seed,
+    Bsf: params.B_sf,
+    Bfull: params.B_full,
+    level: params.level,
+    method: params.method,
+    warmStart: Array.from(point.tetrachoric),
+    point,
+    orthant: { absEps: params.boot_orthant.abs_eps, maxPoints: params.boot_orthant.max_points },
+    workers: params.workers,
+    progress: (done, total) => progress(done, total, `${label} bootstrap`),
+  });
+  const acc = accuracy(bits);
+  const fit: CopulaFit = {
+    models: matrix.models,
+    accuracies: Array.from(acc),
+    thresholds: nanToNull(point.thresholds),
+    tetrachoric: nanToNull(point.tetrachoric),
+    correctedPairs: point.correctedPairs,
+    repaired: nanToNull(point.repaired),
+    mineigBefore: point.mineigBefore,
+    mineigAfter: point.mineigAfter,
+    loadings: nanToNull(point.loadings),
+    factorRmsResidual: point.factorRmsResidual,
+    allWrong: point.allWrong,
+    beta: point.beta,
+    beta1f: point.beta1f,
+    betaFull: point.betaFull!,
+    ratioSf: Number.isFinite(point.ratioSf) ? point.ratioSf : null,
+    ratioFull: Number.isFinite(point.ratioFull) ? point.ratioFull : null,
+    bootstrap: boot.summary,
+  };
+  return { fit, boot };
+}
+
+function publishFit(ctx: StageContext, pool: string, suffix: string, fit: CopulaFit, what: string): void {
+  const b = fit.bootstrap;
+  const ci = (iv: { lower: number | null; upper: number | null } | undefined, method: string) =>
+    iv && iv.lower !== null && iv.upper !== null ? { lower: iv.lower, upper: iv.upper, level: b!.level, method } : undefined;
+  const bootMethod = b ? `bootstrap ${b.method}, items resampled` : "";
+  ctx.publish(`${pool}.beta.sf${suffix}`, fit.beta1f, {
+    format: "fixed:3", description: `single-factor Gaussian copula beta, ${what}`, ci: ci(b?.beta1f, `${bootMethod}, B=${b?.replicates}`),
+  });
+  ctx.publish(`${pool}.beta.full${suffix}`, fit.betaFull.value, {
+    format: "fixed:3", description: `full Gaussian copula beta (Genz–Bretz QMC), ${what}`,
+    mcError: fit.betaFull.error / 3.5, ci: ci(b?.full?.betaFull, `${bootMethod}, B=${b?.full?.replicates}`),
+  });
+  if (fit.ratioSf !== null) {
+    ctx.publish(`${pool}.ratio.sf${suffix}`, fit.ratioSf, {
+      format: "ratio:2", description: `underpricing ratio observed beta / single-factor beta, ${what}`,
+      ci: ci(b?.ratioSf, `${bootMethod}, B=${b?.replicates}`),
+    });
+  } else ctx.warn(`${pool}${suffix}: single-factor beta is 0, ratio undefined (not published)`);
+  if (fit.ratioFull !== null) {
+    ctx.publish(`${pool}.ratio.full${suffix}`, fit.ratioFull, {
+      format: "ratio:2", description: `underpricing ratio observed beta / full-copula beta, ${what}`,
+      ci: ci(b?.full?.ratioFull, `${bootMethod}, B=${b?.full?.replicates}`),
+      // Delta method: the QMC error of the denominator, carried into the ratio.
+      mcError: (fit.ratioFull * fit.betaFull.error) / 3.5 / fit.betaFull.value,
+    });
+  } else ctx.warn(`${pool}${suffix}: full-copula beta is 0, ratio undefined (not published)`);
+  if (Number.isFinite(fit.mineigBefore)) {
+    ctx.publish(`${pool}.mineig.before${suffix}`, fit.mineigBefore, { format: "fixed:3", description: `smallest eigenvalue of the tetrachoric matrix before the nearest-correlation repair, ${what}` });
+    ctx.publish(`${pool}.mineig.after${suffix}`, fit.mineigAfter, { format: "sci:2", description: `smallest eigenvalue after the repair (Higham 2002), ${what}` });
+  }
+}
+
+function loadingsTable(pool: string, fit: CopulaFit): Table {
+  return {
+    title: `Single-factor copula of pool ${pool}`,
+    caption: "Per model: accuracy, latent threshold tau = Phi^-1(error rate) and minres loading lambda on the common factor (fitted to the repaired tetrachoric matrix).",
+    columns: [
+      { key: "model", label: "Model", align: "left" },
+      { key: "accuracy", label: "Accuracy", format: "pct:1", align: "right" },
+      { key: "tau", label: "tau", format: "fixed:2", align: "right" },
+      { key: "lambda", label: "lambda", format: "fixed:2", align: "right" },
+    ],
+    rows: fit.models.map((model, m) => ({ model, accuracy: fit.accuracies[m], tau: fit.thresholds[m], lambda: fit.loadings[m] })),
+    notes: [`Factor fit: RMS residual of the off-diagonal correlations ${fit.factorRmsResidual.toFixed(3)}.`],
+  };
+}
+
+export default defineStage({
+  type: "copula",
+  description: "Gaussian-copula calibration (tetrachoric, nearest-PD, single factor), copula betas, underpricing ratios with bootstrap CIs, full pool and best k",
+  params: Params,
+  inputs: {
+    matrix: { kind: "json", schema: PoolMatrix, description: "the pool matrix from `pool`" },
+  },
+  outputs: {
+    summary: { file: "summary.json", kind: "json", schema: CopulaSummary, description: "copula fits, betas, ratios and bootstrap intervals" },
+    "table-loadings": { file: "loadings.json", kind: "json", schema: Table, description: "thresholds and single-factor loadings per model" },
+  },
+  async run(ctx) {
+    const matrix = ctx.inputs.matrix as PoolMatrix;
+    const { pool } = matrix;
+    const M = matrix.models.length;
+    if (M < 2) throw new Error(`copula ${pool}: needs at least 2 models, the pool has ${M}`);
+    const notes: string[] = [ZERO_CELL_RULE];
+    if (ctx.params.B_sf < 1000) ctx.warn(`copula ${pool}: B_sf = ${ctx.params.B_sf} < 1000: percentile intervals will be rough`);
+    if (ctx.params.B_full > 0 && ctx.params.B_full < 200) ctx.warn(`copula ${pool}: B_full = ${ctx.params.B_full} < 200`);
+    const k = Math.min(ctx.params.k, M);
+    if (k < ctx.params.k) {
+      const note = `pool ${pool} has ${M} < k = ${ctx.params.k} models: the best-k analysis uses all ${M}`;
+      notes.push(note);
+      ctx.warn(note);
+    }
+    const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress);
+    const subsetMatrix = selectModels(matrix, Array.from({ length: k }, (_, m) => m));
+    const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress);
+    for (const [what, r] of [["full pool", whole], [`best ${k}`, subset]] as const) {
+      if (r.boot.summary && r.boot.summary.failed > 0) notes.push(`${what}: ${r.boot.summary.failed} bootstrap replicate(s) had an undefined ratio and were left out`);
+      if (r.fit.correctedPairs > 0) notes.push(`${what}: ${r.fit.correctedPairs} model pair(s) had an empty 2x2 cell (0.5 correction)`);
+    }
+    publishFit(ctx, pool, "", whole.fit, `pool ${pool}, all ${M} models, ${matrix.items.length} items`);
+    publishFit(ctx, pool, `.k${ctx.params.k}`, subset.fit,
+      `pool ${pool}, best ${k} models${k < ctx.params.k ? ` (all: fewer than ${ctx.params.k})` : ""}, ${matrix.items.length} items`);
+    ctx.publish(`${pool}.k`, k, { format: "int", description: `size of the best-k sub-pool of ${pool}` });
+    const summary: CopulaSummary = {
+      pool, nItems: matrix.items.length, full: whole.fit, k, kRequested: ctx.params.k, subset: subset.fit, notes,
+    };
+    for (const n of notes.slice(1)) ctx.log(n);
+    return { summary, "table-loadings": loadingsTable(pool, whole.fit) };
+  },
+});

@@ -1,0 +1,99 @@
+// One calibration of the Gaussian copula of a pool's error indicators, and its two beta predictions.
+// The same function serves the point estimate and every bootstrap replicate (item weights = resample
+// multiplicities), so "recompute everything that depends on the items" is true by construction.
+import { allWrongCount } from "../../stats/cofailure.js";
+import { singleFactorMinres } from "../../stats/factor.js";
+import { nearestCorrelation } from "../../stats/nearestCorrelation.js";
+import { mvnOrthantProbability, type OrthantOptions } from "../../stats/orthant.js";
+import { singleFactorAllWrong } from "../../stats/singleFactorBeta.js";
+import { tetrachoricMatrix } from "../../stats/tetrachoric.js";
+import { itemTotal, type ErrorBits, type ItemWeights } from "../../stats/verdictBits.js";
+
+export interface CopulaCoreOptions {
+  weights?: ItemWeights;
+  /** Tetrachoric matrix (M x M) whose entries start each pair's Newton solve: the point estimate, for replicates. */
+  warmStart?: ArrayLike<number>;
+  /** Orthant options for the full copula; null skips it (single-factor-only bootstrap replicates). */
+  full: OrthantOptions | null;
+}
+
+export interface CopulaCore {
+  /** Models with a finite threshold (0 < error rate < 1), the ones the copula is fitted on. */
+  active: number[];
+  thresholds: Float64Array;
+  /** Raw tetrachoric matrix (M x M, NaN for models without error variance). */
+  tetrachoric: Float64Array;
+  correctedPairs: number;
+  /** Nearest-correlation repair of the active block, embedded in M x M (NaN rows for inactive models). */
+  repaired: Float64Array;
+  mineigBefore: number;
+  mineigAfter: number;
+  loadings: Float64Array;
+  factorRmsResidual: number;
+  allWrong: number;
+  beta: number;
+  beta1f: number;
+  betaFull: { value: number; error: number; points: number } | null;
+  /** observed / copula beta; NaN when the copula beta is 0 (a never-wrong model: both betas are 0). */
+  ratioSf: number;
+  ratioFull: number;
+}
+
+/**
+ * Degenerate models are handled by what they do to the all-wrong event, not by fudging their margins:
+ * a model that is always wrong (tau = +inf) never prevents an all-wrong item, so it drops out of the
+ * copula; a model that is never wrong (tau = -inf) makes beta = 0 exactly, observed and predicted alike
+ * (the ratio is then undefined and reported as NaN).
+ */
+export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCore {
+  const M = bits.models;
+  const n = itemTotal(bits, options.weights);
+  const tetra = tetrachoricMatrix(bits, { weights: options.weights, warmStart: options.warmStart });
+  const thresholds = tetra.thresholds;
+  const allWrong = allWrongCount(bits, { weights: options.weights });
+  const beta = allWrong / n;
+  const active: number[] = [];
+  let neverWrong = false;
+  for (let m = 0; m < M; m++) {
+    if (thresholds[m] === -Infinity) neverWrong = true;
+    else if (Number.isFinite(thresholds[m])) active.push(m);
+  }
+  const A = active.length;
+  const repaired = new Float64Array(M * M).fill(NaN);
+  const loadings = new Float64Array(M).fill(NaN);
+  const base = {
+    active, thresholds, tetrachoric: tetra.matrix, correctedPairs: tetra.correctedPairs, repaired, loadings, allWrong, beta,
+  };
+  if (neverWrong || A === 0) {
+    return {
+      ...base, mineigBefore: NaN, mineigAfter: NaN, factorRmsResidual: NaN,
+      beta1f: neverWrong ? 0 : 1, betaFull: { value: neverWrong ? 0 : 1, error: 0, points: 0 },
+      ratioSf: neverWrong ? NaN : beta, ratioFull: neverWrong ? NaN : beta,
+    };
+  }
+  const sub = new Float64Array(A * A);
+  for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) sub[a * A + b] = a === b ? 1 : tetra.matrix[active[a] * M + active[b]];
+  const near = nearestCorrelation(sub, A);
+  const R = near.matrix;
+  for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) repaired[active[a] * M + active[b]] = R[a * A + b];
+  const factor = singleFactorMinres(R, A);
+  const tau = new Float64Array(A);
+  for (let a = 0; a < A; a++) {
+    tau[a] = thresholds[active[a]];
+    loadings[active[a]] = factor.loadings[a];
+  }
+  const pairs = (A * (A - 1)) / 2;
+  const factorRmsResidual = pairs > 0 ? Math.sqrt(factor.residualSumSquares / pairs) : 0;
+  const beta1f = singleFactorAllWrong(tau, factor.loadings);
+  const betaFull = options.full ? mvnOrthantProbability(tau, R, options.full) : null;
+  return {
+    ...base,
+    mineigBefore: near.minEigenBefore,
+    mineigAfter: near.minEigenAfter,
+    factorRmsResidual,
+    beta1f,
+    betaFull: betaFull ? { value: betaFull.value, error: betaFull.error, points: betaFull.points } : null,
+    ratioSf: beta1f > 0 ? beta / beta1f : NaN,
+    ratioFull: betaFull && betaFull.value > 0 ? beta / betaFull.value : NaN,
+  };
+}

@@ -1,0 +1,23 @@
+// The bootstrap statistic of the copula stage, in its own module because stats/bootstrap's worker threads
+// load it by URL. Contract (stats/bootstrap.ts): (counts, data) -> numbers, pure, no state between calls.
+import { packErrors, packWeights } from "../../stats/verdictBits.js";
+import { fitCopula } from "./copula-core.js";
+
+export interface CopulaStatisticData {
+  /** models x items 0/1 (1 = right): structured-cloned into each worker. */
+  correct: number[][];
+  /** The point estimate's tetrachoric matrix: warm start of every pair's Newton solve. */
+  warmStart: number[];
+  /** Orthant options for the full copula; null = single factor only. */
+  orthant: { absEps: number; maxPoints: number; seed: number } | null;
+}
+
+/**
+ * One replicate: the whole calibration on the resampled items (weights = counts), returning
+ * [beta, beta_1f, beta/beta_1f, beta_full, beta/beta_full] (the last two NaN without `orthant`).
+ */
+export function copulaReplicate(counts: Uint32Array, data: CopulaStatisticData): number[] {
+  const bits = packErrors(data.correct);
+  const fit = fitCopula(bits, { weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant });
+  return [fit.beta, fit.beta1f, fit.ratioSf, fit.betaFull?.value ?? NaN, fit.ratioFull];
+}

@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import type { TopLevelSpec } from "vega-lite";
+import { vegaLiteToSvg } from "../../figures/vega-lite.js";
+import { plotToSvg } from "../../figures/plot.js";
+import { svgToPng } from "../../figures/png.js";
+
+const sha = (x: string | Uint8Array) => createHash("sha256").update(x).digest("hex");
+
+const betaK: TopLevelSpec = {
+  title: "Co-failure rate of the best k models",
+  width: 320, height: 200,
+  data: { values: [1, 2, 3, 4, 5, 6].map((k) => ({ k, beta: 0.3 / k + 0.05, kind: k % 2 ? "observed" : "copula" })) },
+  mark: { type: "line", point: true },
+  encoding: {
+    x: { field: "k", type: "quantitative", title: "k (models)" },
+    y: { field: "beta", type: "quantitative", title: "beta" },
+    color: { field: "kind", type: "nominal" },
+  },
+};
+
+// resvg drops text silently when it has no font; the text must change the pixels.
+const withoutText = (svg: string) => svg.replace(/<text\b[^>]*>[\s\S]*?<\/text>/g, "");
+
+test("vega-lite figure: identical SVG and PNG bytes across renders, text is drawn", async () => {
+  const a = await vegaLiteToSvg(betaK);
+  const b = await vegaLiteToSvg(betaK);
+  assert.equal(sha(a), sha(b));
+  assert.match(a, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(a, /DejaVu Sans/);
+  assert.match(a, /Co-failure rate of the best k models/);
+  const pngA = await svgToPng(a, { scale: 2 });
+  const pngB = await svgToPng(b, { scale: 2 });
+  assert.equal(sha(pngA), sha(pngB));
+  assert.deepEqual([...pngA.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  assert.ok(pngA.length > 10_000, `PNG only ${pngA.length} bytes`);
+  const blankText = await svgToPng(withoutText(a), { scale: 2 });
+  assert.notEqual(sha(blankText), sha(pngA), "text did not change the PNG: fonts are not being used");
+  assert.ok(pngA.length > blankText.length + 2000, "text adds too few bytes to be real glyphs");
+  if (process.env.COFAIL_KEEP_FIGURE) {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(process.env.COFAIL_KEEP_FIGURE, pngA);
+  }
+});
+
+test("Plot figure: xmlns kept, deterministic SVG and PNG", async () => {
+  const { lineY, dot, ruleY } = await import("@observablehq/plot");
+  const data = Array.from({ length: 40 }, (_, i) => ({ k: i + 1, beta: 0.4 * Math.exp(-i / 8) + 0.05 }));
+  const options = { marks: [ruleY([0]), lineY(data, { x: "k", y: "beta" }), dot(data, { x: "k", y: "beta", r: 2 })],
+    x: { label: "k (models)" }, y: { label: "beta", grid: true } };
+  const a = await plotToSvg(options);
+  const b = await plotToSvg(options);
+  assert.equal(a, b);
+  assert.match(a, /xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(a, /DejaVu Sans/);
+  const pngA = await svgToPng(a);
+  const pngB = await svgToPng(b);
+  assert.equal(sha(pngA), sha(pngB));
+  assert.notEqual(sha(await svgToPng(withoutText(a))), sha(pngA));
+});
+
+test("Plot legends are refused instead of silently lost", async () => {
+  await assert.rejects(plotToSvg({ color: { legend: true }, marks: [] }), /legend/);
+});

@@ -1,0 +1,59 @@
+// The rendered paper in a real browser: figures decode, a number's link lands on its provenance entry, and the
+// page renders (screenshot). Needs /usr/bin/chromium (CI installs it); skipped with a message otherwise.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { svgToPng } from "../../figures/png.js";
+import { renderPaper } from "../../paper/render/render.js";
+import { FIGURE_SVG, fixtureOptions, MARKDOWN } from "./fixture.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install chromium to run the browser test`;
+
+test("paper.html in headless Chromium: figures load, numbers link to their provenance", { skip, timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cofail-paper-"));
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+  try {
+    const { html } = renderPaper(fixtureOptions(MARKDOWN, await svgToPng(FIGURE_SVG)));
+    const file = join(dir, "paper.html");
+    await writeFile(file, html);
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const requests: string[] = [];
+    page.on("request", (r) => { if (!r.url().startsWith("file:") && !r.url().startsWith("data:")) requests.push(r.url()); });
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+
+    const images = await page.$$eval("figure.figure img", (imgs) =>
+      imgs.map((i) => ({ complete: (i as HTMLImageElement).complete, w: (i as HTMLImageElement).naturalWidth, h: (i as HTMLImageElement).naturalHeight })));
+    assert.equal(images.length, 2);
+    for (const img of images) assert.ok(img.complete && img.w > 0 && img.h > 0, `figure did not load: ${JSON.stringify(img)}`);
+    assert.deepEqual(requests, [], "the page must not fetch anything");
+
+    const link = page.locator('a.num[data-id="math-l5.ratio"]').first();
+    assert.equal(await link.textContent(), "2.5×");
+    assert.match((await link.getAttribute("title")) ?? "", /^math-l5.ratio = 2.4871 · beta-math-l5 · /);
+    await link.click();
+    assert.equal(await page.evaluate(() => location.hash), "#prov-math-l5.ratio");
+    const target = page.locator("section.prov:target");
+    assert.equal(await target.getAttribute("id"), "prov-math-l5.ratio");
+    assert.ok(await target.isVisible());
+    const box = await target.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 700, `provenance entry not scrolled into view: ${JSON.stringify(box)}`);
+    assert.match((await target.textContent()) ?? "", /2\.4871[\s\S]*beta-math-l5[\s\S]*grade-math-l5[\s\S]*ingest-math-l5/);
+
+    const shot = process.env.COFAIL_KEEP_SCREENSHOT ?? join(dir, "paper.png");
+    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+    await page.screenshot({ path: shot, fullPage: false });
+    assert.ok(existsSync(shot));
+  } finally {
+    await browser.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,35 @@
+// The committed paper source must satisfy the rules the build enforces, so a prose edit that breaks them
+// fails `make check` before anyone runs the pipeline.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { findNakedNumbers } from "../../paper/render/naked-numbers.js";
+import { scanMarkdown } from "../../paper/render/scan.js";
+import { parsePlaceholder } from "../../paper/render/syntax.js";
+
+const source = await readFile(new URL("../../paper/paper.md", import.meta.url), "utf8");
+
+test("paper.md has no naked numbers", () => {
+  assert.deepEqual(findNakedNumbers(source).map((n) => `${n.line}: ${n.number}`), []);
+});
+
+test("every placeholder in paper.md parses, and the walking-skeleton ids are used", () => {
+  const ids = new Set<string>();
+  for (const site of scanMarkdown(source).placeholders) {
+    const p = parsePlaceholder(site.body);
+    if (p.kind === "number") ids.add(p.id);
+  }
+  for (const id of ["math-l5.beta", "math-l5.ceiling", "math-l5.best.accuracy", "math-l5.n.items", "math-l5.n.models"]) {
+    assert.ok(ids.has(id), `paper.md does not use ${id}`);
+  }
+});
+
+test("paper.md has the agreed sections and quotes published values only inside a published block", () => {
+  for (const h of ["Question", "Method", "Data", "Results", "Limitations", "Published figures", "Appendix"]) {
+    assert.match(source, new RegExp(`^#{2} (\\d+\\. )?${h}$`, "m"), `missing section ${h}`);
+  }
+  const { published } = scanMarkdown(source);
+  assert.equal(published.length, 1);
+  const quoted = source.split("\n").slice(published[0]!.startLine, published[0]!.endLine - 1).join("\n");
+  assert.match(quoted, /0\.052/);
+});

@@ -1,0 +1,116 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { normalQuantile as nq } from "../../stats/normal.js";
+const normalQuantile = (p: number, _m: number, _s: number) => nq(p);
+import { mvnOrthantProbability, fastNormalCdf, tableNormalCdf } from "../../stats/orthant.js";
+import { rngStream } from "../../stats/rng.js";
+import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
+
+const Phi = (x: number) => normalCdf(x, 0, 1);
+const ref = JSON.parse(readFileSync(new URL("../reference/stats-orthant.json", import.meta.url), "utf8"));
+
+function equicorr(M: number, rho: number): Float64Array {
+  const R = new Float64Array(M * M).fill(rho);
+  for (let i = 0; i < M; i++) R[i * M + i] = 1;
+  return R;
+}
+/** ∫ phi(z) prod_m Phi((tau_m - sqrt(rho) z)/sqrt(1-rho)) dz by composite Simpson on [-12, 12] (smooth integrand). */
+function equicorrExact(tau: number[], rho: number): number {
+  const n = 4000, a = -12, h = 24 / n, s = Math.sqrt(rho), c = Math.sqrt(1 - rho);
+  let sum = 0;
+  for (let i = 0; i <= n; i++) {
+    const z = a + i * h;
+    let f = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    for (const t of tau) f *= Phi((t - s * z) / c);
+    sum += f * (i === 0 || i === n ? 1 : i % 2 ? 4 : 2);
+  }
+  return (sum * h) / 3;
+}
+
+test("hot-loop normal CDF approximations are accurate", () => {
+  for (let x = -37; x <= 9; x += 0.00731) {
+    assert.ok(Math.abs(fastNormalCdf(x) - Phi(x)) < 1e-14, `cdf ${x}`);
+    assert.ok(Math.abs(tableNormalCdf(x) - Phi(x)) < 1e-14, `table cdf ${x}`);
+  }
+  for (let x = -37; x < -1; x += 0.0731) assert.ok(Math.abs(fastNormalCdf(x) / Phi(x) - 1) < 1e-8, `cdf tail ${x}: ${fastNormalCdf(x) / Phi(x) - 1}`);
+});
+
+test("independent case: exact product of Phi", () => {
+  const tau = [-1, 0.3, 1.2, -0.4];
+  const r = mvnOrthantProbability(Float64Array.from(tau), equicorr(4, 0));
+  assert.ok(Math.abs(r.value - tau.reduce((p, t) => p * Phi(t), 1)) < 1e-14);
+  assert.equal(r.converged, true);
+});
+
+test("edge cases: +Inf marginalised, -Inf gives 0, M=1", () => {
+  const R = equicorr(3, 0.5);
+  assert.equal(mvnOrthantProbability(Float64Array.from([0, -Infinity, 1]), R).value, 0);
+  const one = mvnOrthantProbability(Float64Array.from([Infinity, 0.7, Infinity]), R);
+  assert.ok(Math.abs(one.value - Phi(0.7)) < 1e-14);
+  assert.throws(() => mvnOrthantProbability(Float64Array.from([0, 0]), Float64Array.from([1, 1, 1, 1])), RangeError);
+});
+
+test("equicorrelated case matches the one-dimensional integral", () => {
+  for (const [M, rho, errRates] of [
+    [3, 0.3, [0.2, 0.3, 0.4]],
+    [8, 0.5, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]],
+    [30, 0.6, Array.from({ length: 30 }, (_, m) => 0.1 + (0.85 * m) / 29)],
+  ] as [number, number, number[]][]) {
+    const tau = errRates.map((e) => normalQuantile(e, 0, 1));
+    const r = mvnOrthantProbability(Float64Array.from(tau), equicorr(M, rho), { absEps: 1e-6, seed: 11 });
+    const exact = equicorrExact(tau, rho);
+    assert.ok(r.converged);
+    assert.ok(Math.abs(r.value - exact) <= r.error, `M=${M}: ${r.value} vs ${exact} (err ${r.error})`);
+  }
+});
+
+test("M=2 matches the bivariate normal CDF (Owen/Drezner–Wesolowsky via 1-D integral)", () => {
+  // Phi2(h,k;r) = Phi(h)Phi(k) + ∫_0^r phi2(h,k;t) dt (Plackett's identity), Simpson in t.
+  const phi2 = (h: number, k: number, t: number) =>
+    Math.exp(-(h * h - 2 * t * h * k + k * k) / (2 * (1 - t * t))) / (2 * Math.PI * Math.sqrt(1 - t * t));
+  for (const [h, k, r] of [[-0.5, 0.8, 0.4], [-1.2, -0.3, 0.7], [0.4, 1.1, -0.5]]) {
+    const n = 2000, dt = r / n;
+    let s = 0;
+    for (let i = 0; i <= n; i++) s += phi2(h, k, i * dt) * (i === 0 || i === n ? 1 : i % 2 ? 4 : 2);
+    const exact = Phi(h) * Phi(k) + (s * dt) / 3;
+    const got = mvnOrthantProbability(Float64Array.from([h, k]), Float64Array.from([1, r, r, 1]), { absEps: 1e-7, seed: 3 });
+    assert.ok(Math.abs(got.value - exact) <= Math.max(got.error, 1e-12), `${h},${k},${r}: ${got.value} vs ${exact}`);
+    assert.ok(Math.abs(got.value - bivariateNormalCdf(h, k, r)) <= Math.max(got.error, 1e-12), `vs bivariateNormalCdf ${h},${k},${r}`);
+  }
+});
+
+test("agrees with mvtnorm::pmvnorm (GenzBretz) within the combined error estimates, incl. 67 dimensions", () => {
+  for (const c of ref.orthant) {
+    const r = mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: c.dim >= 20 ? 1e-5 : Math.max(c.abseps, 1e-6), seed: 20260625 });
+    assert.ok(r.converged, c.name);
+    assert.ok(Math.abs(r.value - c.value) <= r.error + c.error, `${c.name}: ${r.value} vs pmvnorm ${c.value} (errors ${r.error}, ${c.error})`);
+  }
+});
+
+test("deterministic given the seed", () => {
+  const c = ref.orthant.find((x: { name: string }) => x.name === "dim10");
+  const run = (seed: number) => mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: 1e-4, seed });
+  assert.deepEqual(run(5), run(5));
+  assert.notEqual(run(5).value, run(6).value);
+});
+
+test("property: in [0,1], <= min marginal, monotone in thresholds (seeded random problems)", () => {
+  const rng = rngStream(99, 0);
+  for (let trial = 0; trial < 15; trial++) {
+    const M = 2 + rng.nextInt(6);
+    const lam = Array.from({ length: M }, () => 0.2 + 0.7 * rng.nextFloat());
+    const R = new Float64Array(M * M);
+    for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) R[i * M + j] = i === j ? 1 : lam[i] * lam[j];
+    const tau = Float64Array.from({ length: M }, () => -2 + 3 * rng.nextFloat());
+    const p = mvnOrthantProbability(tau, R, { absEps: 1e-6, seed: trial });
+    assert.ok(p.value >= 0 && p.value <= 1);
+    const minMarg = Math.min(...Array.from(tau, Phi));
+    assert.ok(p.value <= minMarg + p.error);
+    const bumped = Float64Array.from(tau);
+    bumped[rng.nextInt(M)] += 0.5;
+    const q = mvnOrthantProbability(bumped, R, { absEps: 1e-6, seed: trial });
+    assert.ok(q.value >= p.value - (p.error + q.error), `trial ${trial}`);
+  }
+});

@@ -14,7 +14,8 @@ const send = (m: WorkerMessage) => port.postMessage(m);
 port.on("message", (task: WorkerTask) => {
   runTask(task).then(
     (done) => send(done),
-    (e) => send({ type: "error", message: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+    // Our own checks carry a plain message; a stage's own exception keeps its stack (the user must debug it).
+    (e) => send({ type: "error", message: e instanceof Error ? ((e as { fromEngine?: boolean }).fromEngine ? e.message : (e.stack ?? e.message)) : String(e) }),
   );
 });
 
@@ -36,36 +37,36 @@ async function runTask(task: WorkerTask): Promise<WorkerMessage> {
     log: (message) => send({ type: "log", message }),
     warn: (message) => { warnings.push(message); send({ type: "warn", message }); },
     publish: (id: string, value: number, options?: PublishOptions) => {
-      if (!RESULT_ID.test(id)) throw new Error(`publish: result id "${id}" must be lower-case, dot-separated (e.g. "math-l5.beta")`);
-      if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`publish: result ${id} must be a finite number, got ${value}`);
-      if (results.has(id)) throw new Error(`publish: result ${id} published twice by stage ${task.stage}`);
+      if (!RESULT_ID.test(id)) throw engineError(`publish: result id "${id}" must be lower-case, dot-separated (e.g. "math-l5.beta")`);
+      if (typeof value !== "number" || !Number.isFinite(value)) throw engineError(`publish: result ${id} must be a finite number, got ${value}`);
+      if (results.has(id)) throw engineError(`publish: result ${id} published twice by stage ${task.stage}`);
       results.set(id, { id, value, ...options });
     },
   };
   const values = await stage.run(ctx);
   const outputs = declaredOutputs(stage, params);
   for (const name of Object.keys(values)) {
-    if (!outputs[name]) throw new Error(`stage returned output "${name}", which its type does not declare (declared: ${Object.keys(outputs).join(", ")})`);
+    if (!outputs[name]) throw engineError(`stage returned output "${name}", which its type does not declare (declared: ${Object.keys(outputs).join(", ")})`);
   }
   for (const [name, spec] of Object.entries(outputs)) {
     const value = values[name];
-    if (value === undefined) throw new Error(`stage did not return declared output "${name}" (${spec.file})`);
+    if (value === undefined) throw engineError(`stage did not return declared output "${name}" (${spec.file})`);
     let bytes: string | Uint8Array;
     if (spec.kind === "json") {
       if (spec.schema) {
         const r = spec.schema.safeParse(value);
-        if (!r.success) throw new Error(`output "${name}" (${spec.file}) fails its schema: ${formatIssues(r.error.issues)}`);
+        if (!r.success) throw engineError(`output "${name}" (${spec.file}) fails its schema: ${formatIssues(r.error.issues)}`);
       }
       bytes = JSON.stringify(value, null, 2) + "\n";
     } else if (spec.kind === "text") {
-      if (typeof value !== "string") throw new Error(`output "${name}" (${spec.file}) must be a string`);
+      if (typeof value !== "string") throw engineError(`output "${name}" (${spec.file}) must be a string`);
       if (spec.schema) {
         const r = spec.schema.safeParse(value);
-        if (!r.success) throw new Error(`output "${name}" (${spec.file}) fails its schema: ${formatIssues(r.error.issues)}`);
+        if (!r.success) throw engineError(`output "${name}" (${spec.file}) fails its schema: ${formatIssues(r.error.issues)}`);
       }
       bytes = value;
     } else {
-      if (!(value instanceof Uint8Array)) throw new Error(`output "${name}" (${spec.file}) must be a Uint8Array`);
+      if (!(value instanceof Uint8Array)) throw engineError(`output "${name}" (${spec.file}) must be a Uint8Array`);
       bytes = value;
     }
     await writeFile(join(task.outDir, spec.file), bytes);
@@ -84,11 +85,11 @@ async function loadInput(name: string, input: WorkerInput, spec: InputSpec): Pro
     try {
       value = JSON.parse(await readFile(path, "utf8"));
     } catch (e) {
-      throw new Error(`input "${name}": ${label} is not valid JSON: ${(e as Error).message}`);
+      throw engineError(`input "${name}": ${label} is not valid JSON: ${(e as Error).message}`);
     }
     if (!spec.schema) return value;
     const r = spec.schema.safeParse(value);
-    if (!r.success) throw new Error(`input "${name}": ${label} fails the input schema: ${formatIssues(r.error.issues)}`);
+    if (!r.success) throw engineError(`input "${name}": ${label} fails the input schema: ${formatIssues(r.error.issues)}`);
     return r.data;
   };
   const groupValue = async (g: WorkerInput["groups"][number]) => {
@@ -109,4 +110,8 @@ async function loadInput(name: string, input: WorkerInput, spec: InputSpec): Pro
 function formatIssues(issues: { path: PropertyKey[]; message: string }[]): string {
   const shown = issues.slice(0, 5).map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`);
   return shown.join("; ") + (issues.length > 5 ? `; and ${issues.length - 5} more` : "");
+}
+
+function engineError(message: string): Error {
+  return Object.assign(new Error(message), { fromEngine: true });
 }

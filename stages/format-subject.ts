@@ -253,8 +253,9 @@ export default defineStage({
     for (const n of r.notes) ctx.log(n);
     const lvl = ctx.params.level;
 
-    ctx.publish(`${p}.n.items`, r.items, { format: "int", description: `${ctx.params.label} questions in every MC and FR pool` });
-    for (const d of GPQA_DOMAINS) ctx.publish(`${p}.n.items.${d}`, r.itemsPerScope[d], { format: "int", description: `${ctx.params.label} ${d} questions` });
+    // "<prefix>.n.common", not "<prefix>.n.items": a pool named like the prefix publishes that id itself.
+    ctx.publish(`${p}.n.common`, r.items, { format: "int", description: `${ctx.params.label} questions in every MC and FR pool` });
+    for (const d of GPQA_DOMAINS) ctx.publish(`${p}.n.common.${d}`, r.itemsPerScope[d], { format: "int", description: `${ctx.params.label} ${d} questions in every MC and FR pool` });
     for (const pool of r.pools) {
       ctx.publish(`${p}.n.models.${pool.key}`, pool.models.length, { format: "int", description: `models in ${pool.label}` });
       for (const s of pool.scopes) {

@@ -7,8 +7,12 @@ export const stageCatalog: Record<string, string> = {
   "fig-beta-k": "stages/fig-beta-k.ts",
   "fig-beta-k-all": "stages/fig-beta-k-all.ts",
   "fig-tetrachoric-heatmap": "stages/fig-tetrachoric-heatmap.ts",
+  "format-subject": "stages/format-subject.ts",
+  "judge-panel": "stages/judge-panel.ts",
   "non-identifiability": "stages/non-identifiability.ts",
   paper: "stages/paper.ts",
   pool: "stages/pool.ts",
   "pool-summary": "stages/pool-summary.ts",
+  routing: "stages/routing.ts",
+  "self-moa": "stages/self-moa.ts",
 };

@@ -198,7 +198,9 @@ export default defineStage({
     }
     const rhoK = Math.min(ctx.params.rho_k ?? Math.max(2, ...ctx.params.publish_k.filter((k) => k <= result.kMax)), result.kMax);
     ctx.publish(`${p}.selfmoa.rho`, result.selfRho, { format: "fixed:2", description: `${label}: error correlation between two samples of the same model, mean over ${result.eligible.length} models` });
-    ctx.publish(`${p}.hetero.rho`, result.curve[rhoK - 1].heteroRho!, { format: "fixed:2", description: `${label}: mean pairwise error correlation within matched heterogeneous ${rhoK}-model sets` });
+    const heteroRho = result.curve[rhoK - 1].heteroRho;
+    if (heteroRho === null) throw new Error(`self-moa ${matrix.pool}: no heterogeneous ${rhoK}-set has a defined error correlation`);
+    ctx.publish(`${p}.hetero.rho`, heteroRho, { format: "fixed:2", description: `${label}: mean pairwise error correlation within matched heterogeneous ${rhoK}-model sets` });
     ctx.publish(`${p}.selfmoa.kmax`, result.kMax, { format: "int", description: `${label}: largest self-ensemble size (samples per query)` });
     ctx.publish(`${p}.selfmoa.n.models`, result.eligible.length, { format: "int", description: `${label}: self models matched at every k` });
 

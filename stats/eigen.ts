@@ -20,7 +20,10 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: V };
   tred2(V, d, e, n);
-  tql2(V, d, e, n);
+  // tql2 rotates pairs of eigenvector columns; storing them as rows (transposed) keeps those sweeps contiguous.
+  const Vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = V[i * n + j]!;
+  tql2(Vt, d, e, n);
   // Sort decreasing, permuting columns.
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
   const values = new Float64Array(n);
@@ -28,7 +31,7 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   for (let j = 0; j < n; j++) {
     const src = order[j]!;
     values[j] = d[src]!;
-    for (let i = 0; i < n; i++) vectors[i * n + j] = V[i * n + src]!;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = Vt[src * n + i]!;
   }
   return { values, vectors };
 }
@@ -108,7 +111,8 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
   e[0] = 0;
 }
 
-function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on the tridiagonal (d, e); Vt holds the accumulated eigenvectors as ROWS. */
+function tql2(Vt: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -154,11 +158,12 @@ function tql2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          const r0 = i * n;
+          const r1 = r0 + n;
           for (let k = 0; k < n; k++) {
-            const row = k * n;
-            h = V[row + i + 1]!;
-            V[row + i + 1] = s * V[row + i]! + c * h;
-            V[row + i] = c * V[row + i]! - s * h;
+            h = Vt[r1 + k]!;
+            Vt[r1 + k] = s * Vt[r0 + k]! + c * h;
+            Vt[r0 + k] = c * Vt[r0 + k]! - s * h;
           }
         }
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;

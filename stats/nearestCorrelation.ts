@@ -70,15 +70,20 @@ export function nearestCorrelation(
     Y.set(X);
     for (let i = 0; i < n * n; i++) R[i] = Y[i]! - DS[i]!;
     const { values: d, vectors: Q } = symmetricEigen(R, n);
-    const keep: number[] = [];
-    for (let j = 0; j < n; j++) if (d[j]! > eigTol * d[0]!) keep.push(j);
-    if (keep.length === 0) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
-    // X = Q_+ diag(d_+) Q_+^T
+    // Eigenvalues come sorted decreasing, so the kept ones (d > eigTol * d[0]) are a prefix.
+    let kept = 0;
+    while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
+    if (kept === 0) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
+    // X = Q_+ diag(d_+) Q_+^T, via the scaled copy S = Q_+ diag(d_+) (row i of each is contiguous)
+    const S = new Float64Array(n * kept);
+    for (let i = 0; i < n; i++) for (let k = 0; k < kept; k++) S[i * kept + k] = Q[i * n + k]! * d[k]!;
     X = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
         let s = 0;
-        for (const k of keep) s += Q[i * n + k]! * d[k]! * Q[j * n + k]!;
+        const si = i * kept;
+        const qj = j * n;
+        for (let k = 0; k < kept; k++) s += S[si + k]! * Q[qj + k]!;
         X[i * n + j] = s;
         X[j * n + i] = s;
       }

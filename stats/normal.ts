@@ -61,8 +61,8 @@ const SPLIT = 134217729; // 2^27 + 1, Dekker/Veltkamp splitting constant
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
- * Phi(x) = P(Z <= x) = erfc(-x / sqrt 2) / 2, with erfc above (fdlibm, < 1 ulp). Going through erfc rather than
- * 1 + erf keeps relative accuracy in the lower tail.
+ * Phi(x) = P(Z <= x) = erfc(-x / sqrt 2) / 2, with erfc above (fdlibm, < 1 ulp). Going through erfc
+ * rather than 1 + erf keeps relative accuracy in the lower tail.
  * Rounding u = -x / sqrt 2 to a double would alone cost a relative error of about x^2 * 2^-53 (1e-13 at
  * x = -30), so for x < -1 the rounding residual du = (-x - sqrt2 * u) / sqrt2 is computed exactly
  * (Dekker's two-product against a double-double sqrt 2) and applied to first order:

@@ -33,6 +33,8 @@ export interface RenderOptions {
   gitCommit?: string;
   /** Extra phrases allowed to contain digits in the prose (model names with spaced versions). */
   allow?: string[];
+  /** Claim evaluator; defaults to paper/render/claims.ts (tests inject their own). */
+  evaluateClaim?: typeof evaluateClaim;
   /** A claim that evaluates to false fails the build unless this is set. */
   allowFalseClaims?: boolean;
 }
@@ -112,12 +114,13 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
       return { html: numberHtml({ text, result: r, title: provenanceTitle(r, record, options.gitCommit) }), block: false };
     }
     if (p.kind === "claim") {
-      const result = evaluateClaim(p.expression, { lookup: (id) => results.get(id) });
+      const result = (options.evaluateClaim ?? evaluateClaim)(p.expression, { lookup: (id) => results.get(id) });
       const use: ClaimUse = { index: claimUses.length + 1, expression: p.expression, result, section: site.section, line: site.line, sentence: site.sentence };
       claimUses.push(use);
       if (result.status === "false") {
-        const msg = `${where(site)}: claim does not hold: ${p.expression} (${result.message})`;
-        if (options.allowFalseClaims) warnings.push(msg); else throw new Error(msg.slice(where(site).length + 2));
+        const msg = `claim does not hold: ${p.expression} (${result.message})`;
+        if (!options.allowFalseClaims) throw new Error(msg);
+        warnings.push(`${where(site)}: ${msg}`);
       }
       if (result.status === "unchecked") warnings.push(`${where(site)}: unchecked claim: ${p.expression} (${result.message})`);
       const mark = result.status === "true" ? "✓ checked" : result.status === "false" ? "✗ false" : "unchecked";

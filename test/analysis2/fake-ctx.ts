@@ -22,7 +22,9 @@ export async function runStage(stage: StageType, options: { params: unknown; inp
     warn(m) { warnings.push(m); },
     publish(id, value, opts) {
       if (published.has(id)) throw new Error(`published twice: ${id}`);
-      if (!/^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)+$/.test(id)) throw new Error(`bad result id: ${id}`);
+      // The engine's rules (notes/engine-ready.md): id pattern, finite value.
+      if (!/^[a-z0-9][a-z0-9_+-]*(\.[a-z0-9_+-]+)*$/.test(id)) throw new Error(`bad result id: ${id}`);
+      if (!Number.isFinite(value)) throw new Error(`non-finite value for ${id}: ${value}`);
       published.set(id, { value, ...opts });
     },
   };

@@ -112,3 +112,12 @@ test("a result id published twice with different values is an error", async () =
   o.results = [...o.results, { ...o.results[0]!, value: 0.06, stage: "other" }];
   assert.throws(() => renderPaper(o), /published more than once/);
 });
+
+test("a claim that evaluates to false fails the build, or is flagged when allowed", async () => {
+  const md = "# T\n\nThe ratio is {{math-l5.ratio}}{{claim: math-l5.ratio > 3}}.\n";
+  const evaluateClaim = () => ({ status: "false" as const, message: "2.4871 > 3 is false", ids: ["math-l5.ratio"] });
+  await assert.rejects(async () => renderPaper({ ...(await options(md)), evaluateClaim }), /paper\/paper.md:3:31: claim does not hold: math-l5.ratio > 3/);
+  const { html, warnings } = renderPaper({ ...(await options(md)), evaluateClaim, allowFalseClaims: true });
+  assert.match(html, /<a class="claim claim-false"[^>]*>\[claim ✗ false\]<\/a>/);
+  assert.ok(warnings.some((w) => /claim does not hold/.test(w)));
+});

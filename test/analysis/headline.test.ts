@@ -1,0 +1,127 @@
+// Independent check of the headline numbers on math-l5 (43 ZeroEval runs, verdicts = ZeroEval's own rule):
+// beta and the single-factor underpricing ratio recomputed here with plain loops — no bitsets, no
+// stats/tetrachoric, no stats/factor, no stats/singleFactorBeta — and compared with the stages' output.
+// Only the normal and bivariate normal CDFs come from stats/ (tested on their own against R).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
+import { normalCdf, normalQuantile } from "../../stats/normal.js";
+import poolStage, { buildPoolMatrix } from "../../stages/pool.js";
+import { cofailureRow } from "../../stages/cofailure.js";
+import { fitCopula } from "../../stages/lib/copula-core.js";
+import { packErrors } from "../../stats/verdictBits.js";
+import { hasData, loadMathL5 } from "./real-data.js";
+
+/** r with Phi2(ta, tb; r) = p by bisection (Phi2 is increasing in r). */
+function tetrachoricByBisection(ta: number, tb: number, p: number): number {
+  let lo = -0.9999, hi = 0.9999;
+  for (let it = 0; it < 80; it++) {
+    const mid = (lo + hi) / 2;
+    if (bivariateNormalCdf(ta, tb, mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * psych::tetrachoric's treatment of a 2x2 table with an empty cell: the empty cell becomes 0.5, the
+ * thresholds stay at the raw margins, and r maximises the multinomial likelihood. Here the likelihood
+ * is maximised by golden-section search over p11 (it is concave in p11) — a different route to the same r.
+ */
+function fittedBothWrong(n: { n11: number; n10: number; n01: number; n00: number }, A: number, B: number): number {
+  const c = Object.fromEntries(Object.entries(n).map(([k, v]) => [k, v === 0 ? 0.5 : v])) as typeof n;
+  const ll = (p: number) => c.n11 * Math.log(p) + c.n10 * Math.log(A - p) + c.n01 * Math.log(B - p) + c.n00 * Math.log(1 - A - B + p);
+  let lo = Math.max(0, A + B - 1) + 1e-15, hi = Math.min(A, B) - 1e-15;
+  const g = (Math.sqrt(5) - 1) / 2;
+  for (let it = 0; it < 200; it++) {
+    const x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+    if (ll(x1) < ll(x2)) lo = x1;
+    else hi = x2;
+  }
+  return (lo + hi) / 2;
+}
+
+test("headline: math-l5 beta and single-factor ratio, independent re-implementation", { skip: !hasData && "no ../shared/data" }, async () => {
+  const table = await loadMathL5();
+  // --- independent: verdict map, common items, beta with plain loops
+  const byModel = new Map<string, Map<string, number>>();
+  for (const r of table.rows) {
+    if (r.sample !== 0) continue;
+    if (!byModel.has(r.model)) byModel.set(r.model, new Map());
+    byModel.get(r.model)!.set(r.item_id, r.source_verdict as number);
+  }
+  const models = [...byModel.keys()];
+  assert.equal(models.length, 43);
+  const items = [...byModel.get(models[0])!.keys()].filter((i) => models.every((m) => byModel.get(m)!.has(i)));
+  const N = items.length;
+  const err = models.map((m) => items.map((i) => 1 - byModel.get(m)!.get(i)!));
+  let allWrong = 0;
+  for (let i = 0; i < N; i++) {
+    let all = 1;
+    for (let m = 0; m < models.length; m++) all *= err[m][i];
+    allWrong += all;
+  }
+  const beta = allWrong / N;
+
+  // --- independent: thresholds, tetrachorics (bisection), minres by plain gradient-free coordinate sweeps
+  const M = models.length;
+  const rate = err.map((e) => e.reduce((a, b) => a + b, 0) / N);
+  const tau = rate.map((p) => normalQuantile(p));
+  const R: number[][] = Array.from({ length: M }, () => new Array(M).fill(1));
+  for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) {
+    let n11 = 0;
+    for (let i = 0; i < N; i++) n11 += err[a][i] * err[b][i];
+    const ea = rate[a] * N, eb = rate[b] * N;
+    const cells = { n11, n10: ea - n11, n01: eb - n11, n00: N - ea - eb + n11 };
+    const p11 = Object.values(cells).some((v) => v === 0) ? fittedBothWrong(cells, normalCdf(tau[a]), normalCdf(tau[b])) : n11 / N;
+    R[a][b] = R[b][a] = tetrachoricByBisection(tau[a], tau[b], p11);
+  }
+
+  // --- the stages on the same data
+  const matrix = buildPoolMatrix([table], poolStage.params.parse({ name: "math-l5" }));
+  const { row } = cofailureRow(matrix);
+  assert.equal(matrix.items.length, N);
+  assert.equal(row.allWrong, allWrong);
+  assert.equal(row.beta, beta);
+  const fit = fitCopula(packErrors(matrix.correct), { full: null });
+  // Same tetrachorics (models are in a different order in the matrix: map by name).
+  const pos = matrix.models.map((m) => models.indexOf(m));
+  let maxDiff = 0;
+  for (let a = 0; a < M; a++) for (let b = 0; b < M; b++) {
+    if (a !== b) maxDiff = Math.max(maxDiff, Math.abs(fit.tetrachoric[a * M + b] - R[pos[a]][pos[b]]));
+  }
+  if (process.env.DEBUG_HEADLINE) for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) { const d = Math.abs(fit.tetrachoric[a * M + b] - R[pos[a]][pos[b]]); if (d > 1e-6) console.log(a, b, matrix.models[a], matrix.models[b], fit.tetrachoric[a * M + b], R[pos[a]][pos[b]]); }
+  assert.ok(maxDiff < 1e-6, `tetrachoric max diff ${maxDiff}`);
+
+  // Single factor by minres on the repaired matrix the stage used (the repair itself is checked against
+  // R's Matrix::nearPD in the stats tests), fitted here by plain alternating least squares.
+  const Rr = Array.from({ length: M }, (_, a) => Array.from({ length: M }, (_, b) => fit.repaired[a * M + b]));
+  const lam = new Array(M).fill(0.7);
+  for (let sweep = 0; sweep < 5000; sweep++) {
+    let move = 0;
+    for (let m = 0; m < M; m++) {
+      let num = 0, den = 0;
+      for (let k = 0; k < M; k++) if (k !== m) { num += Rr[m][k] * lam[k]; den += lam[k] * lam[k]; }
+      const next = Math.max(-Math.sqrt(0.995), Math.min(Math.sqrt(0.995), num / den));
+      move = Math.max(move, Math.abs(next - lam[m]));
+      lam[m] = next;
+    }
+    if (move < 1e-13) break;
+  }
+  // beta_1f by the trapezoid rule on a fine grid (the integrand is smooth and negligible beyond |z| = 9).
+  const tauM = matrix.models.map((_, a) => tau[pos[a]]);
+  let beta1f = 0;
+  const h = 0.001;
+  for (let z = -9; z <= 9 + 1e-12; z += h) {
+    let prod = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    for (let m = 0; m < M; m++) prod *= normalCdf((tauM[m] - lam[m] * z) / Math.sqrt(1 - lam[m] * lam[m]));
+    beta1f += prod * h;
+  }
+  const ratio = beta / beta1f;
+  assert.ok(Math.abs(fit.beta1f / beta1f - 1) < 1e-4, `beta_1f stage ${fit.beta1f} vs independent ${beta1f}`);
+  assert.ok(Math.abs(fit.ratioSf / ratio - 1) < 1e-4, `ratio stage ${fit.ratioSf} vs independent ${ratio}`);
+  // The numbers themselves (43 models, 425 common items): committed so a drift in data or code shows.
+  assert.equal(N, 425);
+  assert.equal(allWrong, 16);
+  assert.ok(Math.abs(ratio - 1.643) < 0.005, `ratio ${ratio}`);
+});

@@ -1,0 +1,102 @@
+// The other CLI verbs on one project whose dataset comes from a data manifest + local mirror:
+// data, run, dag, explain (down to URL + sha256), clean (then restore), gc, and `run --dry`.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readdir, readFile, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { lastRunRecord, makeProject, runCli } from "./helpers.js";
+
+const FILES: Record<string, string> = { "demo/raw/alpha.jsonl": "1\n2\n3\n", "demo/raw/beta.jsonl": "4\n", "demo/other/skip.txt": "no\n" };
+
+function manifest() {
+  return {
+    version: 1,
+    files: Object.entries(FILES).sort(([a], [b]) => a.localeCompare(b)).map(([path, text]) => ({
+      path, mirror: path, gzip: false, url: `https://example.org/demo/0123abcd/${path}`,
+      sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text),
+      license: "CC0", dataset: "demo", source_repo: "https://example.org/demo", commit: "0123abcd",
+    })),
+  };
+}
+
+const PIPELINE = `version: 1
+seed: 3
+data:
+  manifest: data/manifest.json
+  mirror: mirror
+  downloads: data/downloads
+datasets:
+  demo:
+    files: ["demo/raw/*.jsonl"]
+stages:
+  count:
+    type: count
+    inputs: { files: dataset:demo }
+    foreach: files
+  total:
+    type: total
+    inputs: { counts: count.counts }
+`;
+
+test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () => {
+  const files: Record<string, string> = { "data/manifest.json": JSON.stringify(manifest(), null, 1) };
+  for (const [p, t] of Object.entries(FILES)) files[`mirror/${p}`] = t;
+  const dir = await makeProject({ pipeline: PIPELINE, files });
+
+  const data = await runCli(dir, ["data"]);
+  assert.equal(data.code, 0, data.stderr);
+  assert.match(data.stdout, /data: 2 files/);
+  assert.equal(await readFile(join(dir, "data", "downloads", "demo", "raw", "alpha.jsonl"), "utf8"), "1\n2\n3\n");
+
+  const dry = await runCli(dir, ["run", "--dry"]);
+  assert.match(dry.stderr, /would run +count\[alpha\]: never run/);
+  assert.match(dry.stderr, /would run +total: never run; input counts changed \(upstream count will run\)/);
+  await assert.rejects(readdir(join(dir, "build")));
+
+  const run = await runCli(dir, ["run"]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(await readFile(join(dir, "build", "total", "total.json"), "utf8")).total, 4);
+
+  const dag = await runCli(dir, ["dag"]);
+  assert.match(dag.stdout, /count \(count, foreach files\) {2}<- dataset:demo/);
+  assert.match(dag.stdout, /└─ total \(total\) {2}<- count/);
+  assert.match((await runCli(dir, ["dag", "--mermaid"])).stdout, /count -->\|counts -> counts\| total/);
+  assert.match((await runCli(dir, ["dag", "--dot"])).stdout, /"dataset:demo" -> "count"/);
+
+  const ex = await runCli(dir, ["explain", "total.sum"]);
+  assert.equal(ex.code, 0, ex.stderr);
+  assert.match(ex.stdout, /result total\.sum = 4 \[3, 5\]/);
+  assert.match(ex.stdout, /stage count\[alpha\] {2}type count/);
+  assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${manifest().files[0]!.sha256}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
+  const exFile = await runCli(dir, ["explain", "build/count/beta/counts.json"]);
+  assert.match(exFile.stdout, /stage count\[beta\]/);
+  assert.match(exFile.stdout, /raw file demo\/raw\/beta\.jsonl/);
+  assert.equal((await runCli(dir, ["explain", "no.such.result"])).code, 1);
+
+  assert.equal((await runCli(dir, ["clean"])).code, 0);
+  await assert.rejects(readdir(join(dir, "build")));
+  const restore = await runCli(dir, ["run"]);
+  assert.deepEqual((await lastRunRecord(dir)).ran, []);
+  assert.match(restore.stderr, /restored total from run-cache/);
+
+  await writeFile(join(dir, "pipeline.yaml"), PIPELINE + "    params: { scale: 10 }\n");
+  assert.equal((await runCli(dir, ["run"])).code, 0);
+  const before = (await readdir(join(dir, ".cofail", "cache"))).length;
+  const gc = await runCli(dir, ["gc"]);
+  assert.match(gc.stdout, /gc: removed 1 run-cache entries, kept 3/);
+  assert.equal((await readdir(join(dir, ".cofail", "cache"))).length, before - 1);
+  assert.match((await runCli(dir, ["run"])).stdout, /nothing to do: 2 stages up to date/);
+});
+
+test("COFAIL_DATA_MIRROR overrides the mirror, and a file missing from it fails only its stage", async () => {
+  const files: Record<string, string> = { "data/manifest.json": JSON.stringify(manifest(), null, 1), "other-mirror/demo/raw/alpha.jsonl": FILES["demo/raw/alpha.jsonl"]! };
+  const dir = await makeProject({ pipeline: PIPELINE, files });
+  await mkdir(join(dir, "mirror"), { recursive: true });
+  const r = await runCli(dir, ["run"], { COFAIL_DATA_MIRROR: join(dir, "other-mirror") });
+  assert.equal(r.code, 1);
+  const rec = await lastRunRecord(dir);
+  assert.deepEqual(rec.ran, ["count[alpha]"]);
+  assert.deepEqual(rec.failed, ["count[beta]"]);
+  assert.match(rec.tasks.find((t) => t.partition === "beta")!.error!, /not in the mirror/);
+});

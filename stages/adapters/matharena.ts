@@ -41,6 +41,14 @@ const matharena: Adapter = async (ctx) => {
   if (problems.length === 0) throw new Error(`${file.name}: no problem rows`);
   const modelKeys = Object.keys(problems[0].values).filter((k) => k !== "question");
 
+  for (const p of problems) {
+    const keys = Object.keys(p.values).filter((k) => k !== "question");
+    const missing = modelKeys.filter((k) => !keys.includes(k));
+    const extra = keys.filter((k) => !modelKeys.includes(k));
+    if (missing.length || extra.length) {
+      throw new Error(`${file.name}: question ${p.n}: models differ from question ${problems[0].n} (missing: ${missing.join(", ") || "none"}; extra: ${extra.join(", ") || "none"})`);
+    }
+  }
   const check = duplicateGuard();
   const rows: CanonicalRow[] = [];
   for (const key of modelKeys) {
@@ -49,7 +57,6 @@ const matharena: Adapter = async (ctx) => {
     for (const p of problems) {
       const where = `${file.name}: question ${p.n}, model "${key}"`;
       const pct = p.values[key];
-      if (pct === undefined) throw new Error(`${where}: missing (every problem row must list every model)`);
       const count = typeof pct === "number" ? (pct * runs) / 100 : NaN;
       if (!(Math.abs(count - Math.round(count)) < 1e-9 && count >= 0 && count <= runs)) {
         throw new Error(`${where}: ${JSON.stringify(pct)} is not a percentage of ${runs} runs (expected a multiple of ${100 / runs} in 0..100)`);
@@ -65,9 +72,6 @@ const matharena: Adapter = async (ctx) => {
       };
       check(row, where);
       rows.push(row);
-    }
-    for (const p of problems) if (Object.keys(p.values).length !== modelKeys.length + 1) {
-      throw new Error(`${file.name}: question ${p.n}: lists ${Object.keys(p.values).length - 1} models, expected ${modelKeys.length}`);
     }
     if (avg === undefined) ctx.warn(`${file.name}: no "Avg" row to check against`);
     else {

@@ -123,7 +123,10 @@ export function parseBaseNumeral(s: string): { sign: string; digits: string; bas
 
 /** Drops trailing unit words ("12 meters", "5 dollars", "3 cm^2") after a leading numeric part. */
 function stripUnits(s: string): string {
-  return s.replace(/(?<=[\d}π)])\s*(?:[a-zA-Z]+\.?(?:\^\{?\d\}?|²|³)?\s*)+$/, "").trim();
+  const words = s.split(" ");
+  let end = words.length;
+  while (end > 1 && /^[a-zA-Z]+\.?(?:\^\{?\d\}?|²|³)?$/.test(words[end - 1]!)) end--;
+  return end === words.length ? s : words.slice(0, end).join(" ");
 }
 
 export function answerValue(normalized: string): number | undefined {

@@ -22,7 +22,7 @@ test("matharena hostile: wrong Avg, non-count percentage, duplicate problem, mis
     /"Avg" row for "m" is 50, but the problems average 100/);
   await assert.rejects(runAdapter(matharena, [f(table('{"o1 (medium)": 30, "question": 1}'))]), /question 1, model "o1 \(medium\)": 30 is not a percentage of 4 runs/);
   await assert.rejects(runAdapter(matharena, [f(table('{"m": 0, "question": 1},\n{"m": 0, "question": 1}'))]), /result_data\[1\]: duplicate question 1/);
-  await assert.rejects(runAdapter(matharena, [f(table('{"m": 0, "n": 25, "question": 1},\n{"m": 0, "question": 2}'))]), /question 2, model "n": missing/);
+  await assert.rejects(runAdapter(matharena, [f(table('{"m": 0, "n": 25, "question": 1},\n{"m": 0, "question": 2}'))]), /question 2: models differ from question 1 \(missing: n; extra: none\)/);
   await assert.rejects(runAdapter(matharena, [f(table('{"m": 0, "question": 1},\n{"m": 0, "quest'))]), /ma\/table_data\.js: line 3: invalid JSON/);
   await assert.rejects(runAdapter(matharena, [f("")]), /expected the file to start with "var result_data = "/);
   await assert.rejects(runAdapter(matharena, [f("var result_data = ")]), /empty file/);

@@ -68,7 +68,7 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   assert.equal(ex.code, 0, ex.stderr);
   assert.match(ex.stdout, /result total\.sum = 4 \[3, 5\]/);
   assert.match(ex.stdout, /stage count\[alpha\] {2}type count/);
-  assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${manifest().files[0]!.sha256}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
+  assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${manifest().files.find((f) => f.path.endsWith("alpha.jsonl"))!.sha256}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
   const exFile = await runCli(dir, ["explain", "build/count/beta/counts.json"]);
   assert.match(exFile.stdout, /stage count\[beta\]/);
   assert.match(exFile.stdout, /raw file demo\/raw\/beta\.jsonl/);

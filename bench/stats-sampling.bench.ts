@@ -9,38 +9,46 @@ import { mvnOrthantProbability } from "../stats/orthant.js";
 
 interface OrthantCase { name: string; upper: number[]; corr: number[]; dim: number }
 
-export async function benchStatsSampling(options: { repeats?: number } = {}): Promise<{ oursMs: number; pmvnormMs: number | null; ratio: number | null }> {
-  const repeats = options.repeats ?? 5;
+export async function benchStatsSampling(options: { repeats?: number } = {}): Promise<{ oursMs: number; pmvnormMs: number | null; ratio: number | null; cpuRatio: number | null }> {
+  const repeats = options.repeats ?? 7;
   const ref = JSON.parse(await readFile(new URL("../test/reference/stats-orthant.json", import.meta.url), "utf8"));
   const c: OrthantCase = ref.orthant.find((x: OrthantCase) => x.name === "dim67");
   const upper = Float64Array.from(c.upper), R = Float64Array.from(c.corr);
   mvnOrthantProbability(upper, R, { absEps: 1e-4, seed: 999 }); // JIT warm-up
-  const times: number[] = [];
+  // Interleaved (ours, then pmvnorm, per seed) so both see the same machine load.
+  const script = `suppressPackageStartupMessages(library(mvtnorm)); a <- commandArgs(TRUE)
+    u <- as.numeric(strsplit(a[1], ",")[[1]]); R <- matrix(as.numeric(strsplit(a[2], ",")[[1]]), ${c.dim})
+    set.seed(as.integer(a[3])); t0 <- proc.time(); w0 <- t0[[3]]; c0 <- t0[[1]] + t0[[2]]
+    p <- pmvnorm(upper = u, corr = R, algorithm = GenzBretz(maxpts = 5e7, abseps = 1e-5, releps = 0))
+    t1 <- proc.time(); cat(p[1], attr(p, "error"), 1000 * (t1[[3]] - w0), 1000 * (t1[[1]] + t1[[2]] - c0), "\\n")`;
+  const times: number[] = [], rTimes: number[] = [], cpu: number[] = [], rCpu: number[] = [];
+  let haveR = true;
   for (let s = 1; s <= repeats; s++) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     const r = mvnOrthantProbability(upper, R, { absEps: 1e-5, seed: s });
     times.push(performance.now() - t0);
-    console.log(`ours   seed ${s}: ${r.value.toPrecision(7)} ± ${r.error.toExponential(2)} (${r.points} pts) ${times.at(-1)!.toFixed(0)} ms`);
+    const dc = process.cpuUsage(c0);
+    cpu.push((dc.user + dc.system) / 1000);
+    console.log(`ours    seed ${s}: ${r.value.toPrecision(7)} ± ${r.error.toExponential(2)} (${r.points} pts) ${times.at(-1)!.toFixed(0)} ms wall, ${cpu.at(-1)!.toFixed(0)} ms cpu`);
+    if (!haveR) continue;
+    try {
+      const out = await execa("Rscript", ["-e", script, c.upper.join(","), c.corr.join(","), String(s)]);
+      const [v, e, ms, cms] = out.stdout.trim().split(/\s+/).map(Number);
+      rTimes.push(ms);
+      rCpu.push(cms);
+      console.log(`pmvnorm seed ${s}: ${v.toPrecision(7)} ± ${e.toExponential(2)} ${ms.toFixed(0)} ms wall, ${cms.toFixed(0)} ms cpu`);
+    } catch (err) {
+      haveR = false;
+      console.log(`pmvnorm: skipped (${(err as Error).message.split("\n")[0]})`);
+    }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const oursMs = median(times);
-  let pmvnormMs: number | null = null;
-  try {
-    const script = `suppressPackageStartupMessages(library(mvtnorm)); a <- commandArgs(TRUE)
-      u <- as.numeric(strsplit(a[1], ",")[[1]]); R <- matrix(as.numeric(strsplit(a[2], ",")[[1]]), ${c.dim})
-      for (s in 1:${repeats}) { set.seed(s); t0 <- proc.time()[[3]]
-        p <- pmvnorm(upper = u, corr = R, algorithm = GenzBretz(maxpts = 5e7, abseps = 1e-5, releps = 0))
-        cat(p[1], attr(p, "error"), 1000 * (proc.time()[[3]] - t0), "\\n") }`;
-    const out = await execa("Rscript", ["-e", script, c.upper.join(","), c.corr.join(",")]);
-    const rt = out.stdout.trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number));
-    rt.forEach(([v, e, ms], i) => console.log(`pmvnorm seed ${i + 1}: ${v.toPrecision(7)} ± ${e.toExponential(2)} ${ms.toFixed(0)} ms`));
-    pmvnormMs = median(rt.map((x) => x[2]));
-  } catch (e) {
-    console.log(`pmvnorm: skipped (${(e as Error).message.split("\n")[0]})`);
-  }
+  const pmvnormMs = haveR && rTimes.length > 0 ? median(rTimes) : null;
   const ratio = pmvnormMs ? oursMs / pmvnormMs : null;
-  console.log(`67-dim orthant, abseps 1e-5: ours ${oursMs.toFixed(0)} ms, pmvnorm ${pmvnormMs?.toFixed(0) ?? "n/a"} ms, ratio ${ratio?.toFixed(2) ?? "n/a"} (target <= 0.5)`);
-  return { oursMs, pmvnormMs, ratio };
+  const cpuRatio = haveR && rCpu.length > 0 ? median(cpu) / median(rCpu) : null;
+  console.log(`67-dim orthant, abseps 1e-5 (medians of ${repeats}): ours ${oursMs.toFixed(0)} ms wall / ${median(cpu).toFixed(0)} ms cpu; pmvnorm ${pmvnormMs?.toFixed(0) ?? "n/a"} ms wall / ${haveR && rCpu.length ? median(rCpu).toFixed(0) : "n/a"} ms cpu; ratio wall ${ratio?.toFixed(2) ?? "n/a"}, cpu ${cpuRatio?.toFixed(2) ?? "n/a"} (target <= 0.5)`);
+  return { oursMs, pmvnormMs, ratio, cpuRatio };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchStatsSampling();

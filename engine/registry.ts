@@ -33,8 +33,11 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
 
 export async function writeRegistry(paths: ProjectPaths, results: ResultRecord[]): Promise<void> {
   await mkdir(dirname(paths.registry), { recursive: true });
+  const text = JSON.stringify(results, null, 2) + "\n";
+  const old = await readFile(paths.registry, "utf8").catch(() => undefined);
+  if (old === text) return;
   const tmp = `${paths.registry}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(results, null, 2) + "\n");
+  await writeFile(tmp, text);
   await rename(tmp, paths.registry);
 }
 

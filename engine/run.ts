@@ -25,6 +25,7 @@ import type { WorkerInput } from "./workerProtocol.js";
 
 export interface RunOptions extends SessionOptions {
   jobs?: number;
+  /** Rerun even when cached: the named targets, or every stage when no target is named. */
   force?: boolean;
   dry?: boolean;
   /** Seconds to wait for another run's lock before giving up. */
@@ -70,7 +71,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const startedAt = new Date();
   try {
     await sweepTemp(session.paths);
-    const outcomes = await schedule(session, { pool, reporter, jobs: options.jobs ?? availableParallelism(), force: !!options.force });
+    const forced = new Set(options.force ? (options.targets?.length ? options.targets : session.selected) : []);
+    const outcomes = await schedule(session, { pool, reporter, jobs: options.jobs ?? availableParallelism(), forced });
     const newLock = mergeLock(session, outcomes.stageLocks);
     await writeLockFile(session.paths.lockFile, newLock);
     const registry = await buildRegistry(session.paths, newLock);
@@ -103,7 +105,7 @@ async function dryRun(session: Session, runId: string, reporter: Reporter): Prom
   return { runId, outcomes: [], exitCode: 0, message };
 }
 
-interface ScheduleOptions { pool: WorkerPool; reporter: Reporter; jobs: number; force: boolean }
+interface ScheduleOptions { pool: WorkerPool; reporter: Reporter; jobs: number; forced: Set<string> }
 
 async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list: TaskOutcome[]; stageLocks: Map<string, StageLock> }> {
   const order = selectedOrder(session);
@@ -171,7 +173,7 @@ async function runOne(
   if ("waitingFor" in plan) throw new Error(`internal: ${label} scheduled before ${plan.waitingFor.map((w) => w.stage).join(", ")}`);
   const { task } = plan;
   const oldEntry = lockEntryOf(session.lock, stage, partition);
-  if (!opts.force) {
+  if (!opts.forced.has(stage)) {
     const rec = await readCacheRecord(session.paths, task.key);
     if (rec) {
       records.set(label, rec);

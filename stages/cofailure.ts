@@ -42,7 +42,10 @@ export function cofailureRow(matrix: PoolMatrix): CofailureResult {
   const cert1 = routerGainCertificate({ allWrong: x, n: N, bestAccuracy: acc[best], level: 0.95, side: "lower" });
   const cert2 = routerGainCertificate({ allWrong: x, n: N, bestAccuracy: acc[best], level: 0.95, side: "two-sided" });
   const rho = M >= 2 ? meanPairwiseRho(phiMatrix(bits), M) : NaN;
-  const vote = matrix.answers ? pluralityVote(matrix.answers, matrix.correct) : null;
+  // Answers are the first sample's; with several samples reduced by another policy the verdicts describe
+  // different draws than the answers, so no vote.
+  const votable = matrix.answers !== undefined && (matrix.samplePolicy === "first" || matrix.passCount === undefined);
+  const vote = votable ? pluralityVote(matrix.answers!, matrix.correct) : null;
   const row: PoolRow = {
     pool: matrix.pool,
     nItems: N,

@@ -11,7 +11,8 @@ import { clopperPearson } from "../stats/clopperPearson.js";
 import { PoolMatrix, modelAccuracies } from "./lib/matrix.js";
 import { flattenInput } from "./lib/inputs.js";
 import { featureCells } from "./lib/item-features.js";
-import { cellRouterCvAccuracy, kFoldAssignment, pluralityVoteAccuracy, signalRouterAccuracy, signalStrengthFor } from "./lib/routing.js";
+import { cellRouterCvAccuracy, kFoldAssignment, signalRouterAccuracy, signalStrengthFor } from "./lib/routing.js";
+import { pluralityVote } from "./lib/plurality-vote.js";
 import { idPart } from "./lib/ids.js";
 import { Table } from "./lib/table.js";
 
@@ -86,8 +87,13 @@ export function routingAnalysis(matrix: PoolMatrix, params: Params, seed: number
   const beta = allWrong / N;
   const oracle = 1 - beta;
   const cp = clopperPearson(allWrong, N, { level: 0.95 });
-  const vote = matrix.answers ? pluralityVoteAccuracy({ answers: matrix.answers, correct: matrix.correct }) : null;
-  if (vote === null) notes.push("no answers in the pool: plurality vote not computed");
+  // The pool keeps the FIRST sample's answer; with several samples reduced by another policy the answers and the
+  // verdicts would describe different draws (e.g. rotation A's letter vs the majority over rotations), so no vote.
+  // Same vote and gating as the `cofailure` stage (which publishes it as <pool>.vote.accuracy).
+  const votable = matrix.answers !== undefined && (matrix.samplePolicy === "first" || matrix.passCount === undefined);
+  const vote = votable ? pluralityVote(matrix.answers!, matrix.correct).accuracy : null;
+  if (!matrix.answers) notes.push("no answers in the pool: plurality vote not computed");
+  else if (!votable) notes.push(`answers are the first sample's but verdicts use sample policy "${matrix.samplePolicy}" over several samples: plurality vote not computed`);
 
   const specs: [string, string[]][] = [["none", []], ...Object.entries(params.routers)];
   if (specs.filter(([n]) => n === "none").length > 1) throw new Error(`routing: router name "none" is reserved for the features-free baseline`);
@@ -190,7 +196,6 @@ export default defineStage({
       ctx.publish(`${p}.router.cv.${idPart(x.name)}`, x.accuracy, { format: "pct:1", mcError: x.mcError, description: `${label}: CV router on ${x.features.join(", ")} (${cvNote})` });
     }
     if (r.vote !== null) {
-      ctx.publish(`${p}.vote.plurality`, r.vote, { format: "pct:1", description: `${label}: plurality vote over normalised answers (ties split uniformly)` });
       ctx.publish(`${p}.router.qstar.vote`, r.qStarVote!, { format: "fixed:2", description: `${label}: routing-signal strength at which the signal router matches plurality vote` });
     }
     ctx.publish(`${p}.router.qstar`, r.qStar, { format: "fixed:2", description: `${label}: routing-signal strength (fallback: best single model) needed to beat both the best single model and plurality vote` });

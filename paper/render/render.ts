@@ -114,11 +114,11 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
       return { html: numberHtml({ text, result: r, title: provenanceTitle(r, record, options.gitCommit) }), block: false };
     }
     if (p.kind === "claim") {
-      const result = (options.evaluateClaim ?? evaluateClaim)(p.expression, { lookup: (id) => results.get(id) });
+      const result = (options.evaluateClaim ?? evaluateClaim)(p.expression, { lookup: (id) => results.get(id), ids: () => results.keys() });
       const use: ClaimUse = { index: claimUses.length + 1, expression: p.expression, result, section: site.section, line: site.line, sentence: site.sentence };
       claimUses.push(use);
       if (result.status === "false") {
-        const msg = `claim does not hold: ${p.expression} (${result.message})`;
+        const msg = `claim does not hold: ${p.expression} (${result.message}), in the sentence "${site.sentence}"`;
         if (!options.allowFalseClaims) throw new Error(msg);
         warnings.push(`${where(site)}: ${msg}`);
       }

@@ -1,43 +1,6 @@
-// Member-output policies on a pool: plurality vote, a cross-validated feature-cell router, and the
-// routing-signal strength curve. Inputs are models x items 0/1 matrices (1 = right).
+// Member-output policies on a pool: a cross-validated feature-cell router and the routing-signal strength curve
+// (plurality vote lives in plurality-vote.ts, shared with `cofailure`). Inputs are models x items 0/1 matrices (1 = right).
 import type { RngStream } from "../../stats/rng.js";
-
-/**
- * Expected accuracy of a plurality vote over normalised answers, ties broken uniformly at random (so the value
- * is an exact expectation, no RNG). Models without an answer abstain; a query where nobody answers counts as
- * wrong. An answer string is right on a query when a model giving it was graded right there (all models with
- * the same normalised answer share the verdict up to grading noise, so it counts as right when at least half of
- * its givers were graded right).
- */
-export function pluralityVoteAccuracy(options: { answers: (string | null)[][]; correct: (0 | 1)[][] }): number {
-  const { answers, correct } = options;
-  const N = correct[0]?.length ?? 0;
-  let total = 0;
-  for (let i = 0; i < N; i++) {
-    const votes = new Map<string, { n: number; right: number }>();
-    for (let m = 0; m < answers.length; m++) {
-      const a = answers[m][i];
-      if (a === null || a === undefined) continue;
-      const key = a.trim().toLowerCase();
-      if (key === "") continue;
-      const v = votes.get(key) ?? { n: 0, right: 0 };
-      v.n += 1;
-      v.right += correct[m][i];
-      votes.set(key, v);
-    }
-    let top = 0;
-    for (const v of votes.values()) top = Math.max(top, v.n);
-    if (top === 0) continue;
-    let tied = 0, tiedRight = 0;
-    for (const v of votes.values()) {
-      if (v.n !== top) continue;
-      tied += 1;
-      if (2 * v.right > v.n || (2 * v.right === v.n && v.right > 0)) tiedRight += 1;
-    }
-    total += tiedRight / tied;
-  }
-  return total / N;
-}
 
 /** Fold index (0..K-1) of each of n items: a seeded shuffle dealt round-robin, so fold sizes differ by <= 1. */
 export function kFoldAssignment(options: { n: number; folds: number; rng: RngStream }): number[] {

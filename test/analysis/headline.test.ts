@@ -65,13 +65,14 @@ test("headline: math-l5 beta and single-factor ratio, independent re-implementat
 
   // --- independent: thresholds, tetrachorics (bisection), minres by plain gradient-free coordinate sweeps
   const M = models.length;
-  const rate = err.map((e) => e.reduce((a, b) => a + b, 0) / N);
+  const errCount = err.map((e) => e.reduce((a, b) => a + b, 0));
+  const rate = errCount.map((c) => c / N);
   const tau = rate.map((p) => normalQuantile(p));
   const R: number[][] = Array.from({ length: M }, () => new Array(M).fill(1));
   for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) {
     let n11 = 0;
     for (let i = 0; i < N; i++) n11 += err[a][i] * err[b][i];
-    const ea = rate[a] * N, eb = rate[b] * N;
+    const ea = errCount[a], eb = errCount[b];
     const cells = { n11, n10: ea - n11, n01: eb - n11, n00: N - ea - eb + n11 };
     const p11 = Object.values(cells).some((v) => v === 0) ? fittedBothWrong(cells, normalCdf(tau[a]), normalCdf(tau[b])) : n11 / N;
     R[a][b] = R[b][a] = tetrachoricByBisection(tau[a], tau[b], p11);
@@ -90,7 +91,6 @@ test("headline: math-l5 beta and single-factor ratio, independent re-implementat
   for (let a = 0; a < M; a++) for (let b = 0; b < M; b++) {
     if (a !== b) maxDiff = Math.max(maxDiff, Math.abs(fit.tetrachoric[a * M + b] - R[pos[a]][pos[b]]));
   }
-  if (process.env.DEBUG_HEADLINE) for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) { const d = Math.abs(fit.tetrachoric[a * M + b] - R[pos[a]][pos[b]]); if (d > 1e-6) console.log(a, b, matrix.models[a], matrix.models[b], fit.tetrachoric[a * M + b], R[pos[a]][pos[b]]); }
   assert.ok(maxDiff < 1e-6, `tetrachoric max diff ${maxDiff}`);
 
   // Single factor by minres on the repaired matrix the stage used (the repair itself is checked against

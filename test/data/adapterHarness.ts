@@ -1,5 +1,5 @@
 // Test helpers for adapters: the real model registry, fixture and mirror InputFiles, and a runner collecting warnings.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +26,12 @@ export function fixture(rel: string): InputFile {
 
 let scratch: string | undefined;
 function scratchDir(): string {
-  scratch ??= mkdtempSync(join(tmpdir(), "cofail-adapters-"));
+  if (scratch === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "cofail-adapters-"));
+    // Gunzipped mirror copies are tens of MB: remove them when the test process ends.
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    scratch = dir;
+  }
   return scratch;
 }
 

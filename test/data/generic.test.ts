@@ -36,6 +36,12 @@ test("generic JSONL: aliases resolve to one canonical name, metadata kept, other
   assert.ok(warnings.some((w) => /skipped 1 rows whose task column is not "toy"/.test(w)));
 });
 
+test("generic: an item missing for one model is simply absent (no error, no filler row)", async () => {
+  const f = tempFile("g/missing.csv", "item_id,model,sample,correct\nq1,gpt-4o,0,1\nq1,Claude-3-Haiku,0,0\nq2,gpt-4o,0,1\n");
+  const { rows } = await runAdapter(generic, [f]);
+  assert.deepEqual(rows.map((r) => `${r.item_id}/${r.model}`), ["q1/GPT-4o", "q1/Claude-3-Haiku", "q2/GPT-4o"]);
+});
+
 test("generic: hostile inputs fail with file, line and column", async () => {
   const head = "item_id,model,sample,correct\n";
   await assert.rejects(runAdapter(generic, [tempFile("g/dup.csv", `${head}q1,gpt-4o,0,1\nq1,openai/gpt-4o,0,0\n`)]),

@@ -100,3 +100,39 @@ test("COFAIL_DATA_MIRROR overrides the mirror, and a file missing from it fails 
   assert.deepEqual(rec.failed, ["count[beta]"]);
   assert.match(rec.tasks.find((t) => t.partition === "beta")!.error!, /not in the mirror/);
 });
+
+test("duplicate result ids across stages fail the run; --force reruns only the named target; unknown targets are refused", async () => {
+  const pipeline = `version: 1
+seed: 9
+stages:
+  a:
+    type: spin
+    params: { iterations: 1000, id: same.id }
+  b:
+    type: spin
+    params: { iterations: 1000, id: same.id }
+  c:
+    type: spin
+    params: { iterations: 1000, id: c.id }
+    inputs: { after: a.spin }
+`;
+  const dir = await makeProject({ pipeline });
+  const dup = await runCli(dir, ["run"]);
+  assert.equal(dup.code, 1);
+  assert.match(dup.stdout, /error: result id "same\.id" is published by both a and b; result ids must be unique/);
+
+  await writeFile(join(dir, "pipeline.yaml"), pipeline.replace("id: same.id }\n  c:", "id: b.id }\n  c:"));
+  assert.equal((await runCli(dir, ["run"])).code, 0);
+  const registry = JSON.parse(await readFile(join(dir, "build", "registry.json"), "utf8")) as { id: string; stage: string }[];
+  assert.deepEqual(registry.map((r) => `${r.id}@${r.stage}`), ["b.id@b", "c.id@c", "same.id@a"]);
+
+  const forced = await runCli(dir, ["run", "c", "--force"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  const rec = await lastRunRecord(dir);
+  assert.deepEqual(rec.ran, ["c"]);
+  assert.deepEqual(rec.tasks.map((t) => `${t.stage}:${t.status}`), ["a:up-to-date", "c:ran"]); // b not selected
+
+  const unknown = await runCli(dir, ["run", "nope"]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /unknown target stage "nope"; expected one of: a, b, c/);
+});

@@ -114,3 +114,16 @@ test("property: in [0,1], <= min marginal, monotone in thresholds (seeded random
     assert.ok(q.value >= p.value - (p.error + q.error), `trial ${trial}`);
   }
 });
+
+test("the Richtmyer lattice option agrees too (dim 10)", () => {
+  const c = ref.orthant.find((x: { name: string }) => x.name === "dim10");
+  const r = mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: 1e-5, seed: 4, lattice: "richtmyer" });
+  assert.ok(r.converged && Math.abs(r.value - c.value) <= r.error + c.error);
+});
+
+test("budget exhausted: converged=false, points within maxPoints", () => {
+  const c = ref.orthant.find((x: { name: string }) => x.name === "dim20");
+  const r = mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: 1e-9, maxPoints: 20000, seed: 1 });
+  assert.equal(r.converged, false);
+  assert.ok(r.points <= 20000 && r.error > 1e-9 && Math.abs(r.value - c.value) < 1e-3);
+});

@@ -1,6 +1,7 @@
 // The stage catalog: `type:` name in pipeline.yaml -> module (project-relative) whose default export is a StageType.
 // The engine imports a module only when a stage of that type is used. Keep entries sorted.
 export const stageCatalog: Record<string, string> = {
+  agreement: "stages/agreement.ts",
   "beta-k": "stages/beta-k.ts",
   cofailure: "stages/cofailure.ts",
   copula: "stages/copula.ts",
@@ -8,6 +9,8 @@ export const stageCatalog: Record<string, string> = {
   "fig-beta-k-all": "stages/fig-beta-k-all.ts",
   "fig-tetrachoric-heatmap": "stages/fig-tetrachoric-heatmap.ts",
   "format-subject": "stages/format-subject.ts",
+  grade: "stages/grade.ts",
+  ingest: "stages/ingest.ts",
   "judge-panel": "stages/judge-panel.ts",
   "non-identifiability": "stages/non-identifiability.ts",
   paper: "stages/paper.ts",

@@ -107,7 +107,9 @@ const adapter: Adapter = async (ctx) => {
         // ZeroEval's gold with its own clean-up (gsm golds read "# 72").
         gold: it.answer.replace(/#/g, "").trim(),
         source_verdict: verdict.correct,
-        ...(sourceAnswer === undefined ? {} : { meta: { source_answer: sourceAnswer.slice(0, ANSWER_MAX) } }),
+        // The run's own name (before registry resolution) and ZeroEval's extracted answer, for the
+        // agreement report (summary rows are keyed by file name; the answer explains a verdict).
+        meta: sourceAnswer === undefined ? { source_model: fileModel } : { source_model: fileModel, source_answer: sourceAnswer.slice(0, ANSWER_MAX) },
       });
     });
     stats.push(run);

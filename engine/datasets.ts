@@ -1,6 +1,6 @@
 // Dataset files: `files:` globs over the data manifest (pinned sha256, fetched on demand) and `local:`
 // project files (hashed as they are). Planning needs only names and hashes; a stage run materialises.
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { FileHasher } from "./hash.js";
 import type { PipelineSpec } from "./spec.js";
 import type { InputFile } from "./types.js";
@@ -30,7 +30,7 @@ export async function resolveDatasets(options: {
     if (ds.local) {
       const files: DatasetFile[] = [];
       for (const rel of ds.local) {
-        const abs = join(spec.projectDir, rel);
+        const abs = resolve(spec.projectDir, rel);
         const h = await hasher.hashFile(abs);
         if (!h) throw new Error(`dataset ${name}: local file ${rel} does not exist`);
         files.push({ name: rel, sha256: h.sha256, bytes: h.bytes, localPath: abs });
@@ -38,7 +38,7 @@ export async function resolveDatasets(options: {
       out.set(name, files);
     } else {
       const m = await import("./manifest.js");
-      manifest ??= await m.loadManifest(join(spec.projectDir, spec.data.manifest));
+      manifest ??= await m.loadManifest(resolve(spec.projectDir, spec.data.manifest));
       let entries: ManifestEntry[];
       try {
         entries = m.matchManifest(manifest, ds.files ?? []);

@@ -120,17 +120,29 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
     const decl = session.spec.stages[stage]!;
     const parts = partitionsOf(ctx, stage);
     const results = await Promise.all((parts ?? [undefined]).map(async (p) => {
-      const outcome = await runOne(session, ctx, records, stage, p, opts, slots);
+      // Anything thrown outside the stage itself (restore I/O, planning) fails this task, never the scheduler.
+      const outcome = await runOne(session, ctx, records, stage, p, opts, slots).catch((e: unknown): TaskOutcome => {
+        const error = e instanceof Error ? e.message : String(e);
+        opts.reporter.line(`FAILED ${taskLabel(stage, p)}: ${error}`);
+        return { stage, partition: p, status: "failed", warnings: [], error };
+      });
       list.push(outcome);
       return outcome;
     }));
-    if (results.some((r) => r.status === "failed")) return false;
-    const entry = (p: string | undefined) => records.get(taskLabel(stage, p))!.entry;
+    const failed = results.some((r) => r.status === "failed");
+    const entry = (p: string | undefined) => records.get(taskLabel(stage, p))?.entry;
     if (parts) {
-      await prunePartitions(session.paths, stage, new Set(parts));
-      stageLocks.set(stage, { type: decl.type, partitions: Object.fromEntries(parts.map((p) => [p, entry(p)])) });
-    } else stageLocks.set(stage, { type: decl.type, entry: entry(undefined) });
-    return true;
+      // The lock describes the workspace: fresh entries for partitions that succeeded, the previous
+      // entry (if any) for those that failed, whose old outputs are still in build/.
+      const partitions: Record<string, LockEntry> = {};
+      for (const p of parts) {
+        const e = entry(p) ?? lockEntryOf(session.lock, stage, p);
+        if (e) partitions[p] = e;
+      }
+      if (!failed) await prunePartitions(session.paths, stage, new Set(parts));
+      stageLocks.set(stage, { type: decl.type, partitions });
+    } else if (!failed) stageLocks.set(stage, { type: decl.type, entry: entry(undefined)! });
+    return !failed;
   };
 
   await new Promise<void>((resolve) => {
@@ -142,7 +154,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
         if (!ups.every((u) => state.get(u) === "done")) continue;
         state.set(id, "active");
         active.add(id);
-        runStage(id).then((ok) => {
+        runStage(id).catch((e: unknown) => { opts.reporter.line(`FAILED ${id}: ${e instanceof Error ? e.message : String(e)}`); return false; }).then((ok) => {
           active.delete(id);
           state.set(id, ok ? "done" : "failed");
           if (!ok) {

@@ -111,7 +111,7 @@ export function parseClaim(src: string): ClaimNode {
   const cmp = (): ClaimNode => {
     const args = [sum()];
     const ops: Cmp[] = [];
-    while (peek()?.t === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(peek()!.v)) {
+    while (peek()?.t === "op" && ["<", "<=", ">", ">=", "==", "!="].includes(peek()!.v as string)) {
       ops.push(peek()!.v as Cmp); p++;
       args.push(sum());
     }

@@ -38,8 +38,8 @@ export function parseJsonFile(file: InputFile): unknown {
   } catch (e) {
     const message = (e as Error).message;
     const m = /position (\d+)/.exec(message);
-    const truncated = !m && /end of JSON input/i.test(message);
-    const pos = m ? Number(m[1]) : truncated ? text.length : undefined;
+    const pos = m ? Number(m[1]) : /end of JSON input/i.test(message) ? text.length : undefined;
+    const truncated = pos !== undefined && pos >= text.trimEnd().length - 1;
     const where = pos === undefined ? "" : (() => {
       const before = text.slice(0, pos).split("\n");
       return ` at line ${before.length}, column ${before[before.length - 1]!.length + 1} (char ${pos})`;

@@ -132,6 +132,7 @@ export function normalizeAnswer(raw: string): string {
     .trim();
   // Markdown emphasis and quotes around the whole answer: "**12**", "___3___", "\"5\"".
   s = s.replace(/^(?:[*"'`]|__+)+|(?:[*"'`]|__+)+$/g, "").trim();
+  s = s.replace(/^(?:the\s+)?(?:final\s+)?answer(?:\s+is)?\s*[:=]?\s*/i, "");
   // "2\sqrt2 \approx 2.83": keep the exact part.
   s = s.split(/\\approx|≈/)[0]!.trim();
   s = s.replace(/\{,\}/g, ",").replace(/\.$/, "").trim();
@@ -158,9 +159,21 @@ function stripDecorations(s: string): string {
   let t = s.replace(/^-\s*\$/, "-").replace(CURRENCY, "").replace(/\s*\([^()]*\)$/, "").trim();
   // Trailing units: "48g", "5 pounds/day", "55 m/s", "-10F", "67\"", "3 cm^2" (no digits except exponents).
   const unit = /^(-?[\d.,\s]*\d)\s*([a-zA-Z"'/.\s]+(?:\^\{?\d\}?|²|³)?)$/.exec(t);
-  if (unit && !/\d/.test(unit[2]!.replace(/\^\{?\d\}?$/, ""))) t = unit[1]!.trim();
+  if (unit && isUnit(unit[2]!, /\s$/.test(s.slice(0, s.length - unit[2]!.length)) || /^\s/.test(unit[2]!))) t = unit[1]!.trim();
   if (THOUSANDS.test(t)) t = t.replace(/[,\s]/g, "");
   return t;
+}
+
+/**
+ * Is this trailing text a unit ("g", "pounds/day", "m/s", "cm^2", '"')? A single letter glued to the
+ * number is a variable ("4x", "-7k", "4x^2"), except the few one-letter units word problems use.
+ */
+function isUnit(text: string, spaced: boolean): boolean {
+  const t = text.trim();
+  if (/\d/.test(t.replace(/(?:\^\{?\d\}?|²|³)$/, ""))) return false;
+  if (/^[a-zA-Z](?:\^|²|³|$)/.test(t) && !/^[a-zA-Z]$/.test(t) && !spaced) return false;
+  if (/^[a-zA-Z]$/.test(t) && !spaced && !/^[gmshlL]$/.test(t)) return false;
+  return true;
 }
 
 /** Value of an answer that is one clean number, expression, base numeral or clock time; else undefined. */

@@ -6,6 +6,7 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
+import { createInterner, scanCsv, type Interner } from "./csv-scan.js";
 
 export type CertifySamplePolicy = "first" | "majority" | "any";
 
@@ -98,64 +99,24 @@ function cellStore(policy: CertifySamplePolicy) {
   return { addModel, ensure, add, finish };
 }
 
-/** Splits one CSV record (RFC 4180: quoted fields, doubled quotes). */
-function splitCsv(line: string): string[] {
-  if (!line.includes('"')) return line.split(",");
-  const out: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let k = 0; k < line.length; k++) {
-    const c = line[k]!;
-    if (quoted) {
-      if (c === '"') {
-        if (line[k + 1] === '"') { field += '"'; k++; } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { out.push(field); field = ""; }
-    else field += c;
-  }
-  out.push(field);
-  return out;
-}
-
-function quoteCount(s: string): number {
-  let n = 0;
-  for (let k = s.indexOf('"'); k >= 0; k = s.indexOf('"', k + 1)) n++;
-  return n;
-}
-
-/** Streams a file's logical records: CSV records may span lines inside quotes; JSONL is one per line. */
-async function* records(path: string, csv: boolean): AsyncGenerator<{ text: string; line: number }> {
-  const stream = path.endsWith(".gz") ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 20 });
+/** Streams a JSONL file's lines to a callback (a synchronous callback per line keeps millions of lines cheap). */
+async function forEachLine(path: string, onLine: (text: string, line: number) => void): Promise<void> {
+  const stream = /\.gz$/i.test(path) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 22 });
   const decoder = new StringDecoder("utf8");
   let carry = "";
   let line = 0;
-  let pending: { text: string; line: number } | undefined;
-  const take = (raw: string): { text: string; line: number } | undefined => {
-    line++;
-    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (!csv) return { text, line };
-    if (pending) {
-      pending.text += "\n" + text;
-      if (quoteCount(pending.text) % 2 === 0) { const r = pending; pending = undefined; return r; }
-      return undefined;
-    }
-    if (text.includes('"') && quoteCount(text) % 2 === 1) { pending = { text, line }; return undefined; }
-    return { text, line };
-  };
   for await (const chunk of stream) {
     const s = carry + decoder.write(chunk as Buffer);
     let start = 0;
     for (let nl = s.indexOf("\n"); nl >= 0; nl = s.indexOf("\n", start)) {
-      const r = take(s.slice(start, nl));
+      const raw = s.slice(start, nl);
+      onLine(raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw, ++line);
       start = nl + 1;
-      if (r) yield r;
     }
     carry = s.slice(start);
   }
   carry += decoder.end();
-  if (carry !== "") { const r = take(carry); if (r) yield r; }
-  if (pending) throw new Error(`line ${pending.line}: unterminated quoted field`);
+  if (carry !== "") onLine(carry, ++line);
 }
 
 const parseVerdict = (v: unknown): 0 | 1 | undefined => {
@@ -178,72 +139,97 @@ const parseSample = (v: unknown): number | undefined => {
 const asText = (v: unknown): string | undefined =>
   v === undefined || v === null || v === "" ? undefined : typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 
-/** Reads a generic-format results file (CSV, JSONL, optionally .gz) into one verdict per (model, item). */
+/** Reads a generic-format results file (CSV or JSONL, optionally .gz) into one verdict per (model, item). */
 export async function readGenericVerdicts(path: string, options: ReadOptions): Promise<VerdictTable> {
   const name = path.split("/").pop()!;
-  const csv = !/\.jsonl$/i.test(path.replace(/\.gz$/i, ""));
   const store = cellStore(options.samplePolicy);
-  const modelIndex = new Map<string, number>();
-  const itemIndex = new Map<string, number>();
-  const models: string[] = [];
-  const items: string[] = [];
-  const tasks = new Map<string, number>();
-  let header: string[] | undefined;
-  let col = { item: -1, model: -1, sample: -1, correct: -1, task: -1 };
+  const modelNames = createInterner();
+  const itemNames = createInterner();
+  const taskNames = createInterner();
+  const taskRows: number[] = [];
+  let wantTask = -2; // interned index of options.task once seen; -2 = not seen yet
   let rows = 0;
   let maxSample = -1;
-  for await (const rec of records(path, csv)) {
-    const where = () => `${name}: line ${rec.line}`;
-    let item: string | undefined, model: string | undefined, task: string | undefined;
-    let rawSample: unknown, rawCorrect: unknown;
-    if (csv) {
-      if (rec.text === "") continue;
-      const fields = splitCsv(rec.text);
-      if (!header) {
-        header = fields.map((f, k) => (k === 0 ? f.replace(/^\uFEFF/, "") : f).trim());
-        for (const c of REQUIRED) if (!header.includes(c)) throw new Error(`${name}: header has no column "${c}" (required: ${REQUIRED.join(", ")}; found: ${header.join(", ")})`);
-        col = { item: header.indexOf("item_id"), model: header.indexOf("model"), sample: header.indexOf("sample"), correct: header.indexOf("correct"), task: header.indexOf("task") };
-        continue;
-      }
-      item = fields[col.item]; model = fields[col.model]; rawSample = fields[col.sample]; rawCorrect = fields[col.correct];
-      task = col.task >= 0 ? fields[col.task] : undefined;
-      if (item === "") item = undefined;
-      if (model === "") model = undefined;
-      if (task === "") task = undefined;
-    } else {
-      if (rec.text.trim() === "") continue;
-      let value: unknown;
-      try { value = JSON.parse(rec.text); } catch (e) { throw new Error(`${where()}: invalid JSON: ${(e as Error).message}`); }
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error(`${where()}: expected a JSON object with ${REQUIRED.join(", ")}`);
-      const o = value as Record<string, unknown>;
-      for (const c of REQUIRED) if (!(c in o)) throw new Error(`${where()}: column "${c}": missing (expected ${REQUIRED.join(", ")})`);
-      item = asText(o.item_id); model = asText(o.model); task = asText(o.task); rawSample = o.sample; rawCorrect = o.correct;
+  let knownModels = 0;
+  let knownItems = 0;
+  const fail = (line: number, message: string): never => { throw new Error(`${name}: line ${line}: ${message}`); };
+
+  /** One row, fields already located; returns without recording when the task does not match. */
+  const record = (line: number, m: number, i: number, sample: number, v: 0 | 1) => {
+    if (m >= knownModels) { for (; knownModels <= m; knownModels++) store.addModel(); }
+    if (i >= knownItems) { knownItems = i + 1; store.ensure(knownItems); }
+    if (!store.add(m, i, sample, v)) {
+      fail(line, `duplicate row for item "${itemNames.names[i]}", model "${modelNames.names[m]}", sample ${sample}`);
     }
-    if (task !== undefined) {
-      tasks.set(task, (tasks.get(task) ?? 0) + 1);
-      if (options.task !== undefined && task !== options.task) continue;
-    }
-    if (item === undefined) throw new Error(`${where()}: column "item_id": empty (expected an item id)`);
-    if (model === undefined) throw new Error(`${where()}: column "model": empty (expected a model name)`);
-    const sample = parseSample(rawSample);
-    if (sample === undefined) throw new Error(`${where()}: column "sample": ${JSON.stringify(rawSample)} is not a non-negative integer`);
-    const v = parseVerdict(rawCorrect);
-    if (v === undefined) throw new Error(`${where()}: column "correct": ${JSON.stringify(rawCorrect)} is not one of 0, 1, true, false`);
-    let m = modelIndex.get(model);
-    if (m === undefined) { m = models.length; modelIndex.set(model, m); models.push(model); store.addModel(); }
-    let i = itemIndex.get(item);
-    if (i === undefined) { i = items.length; itemIndex.set(item, i); items.push(item); store.ensure(items.length); }
-    if (!store.add(m, i, sample, v)) throw new Error(`${where()}: duplicate row for item "${item}", model "${model}", sample ${sample}`);
     if (sample > maxSample) maxSample = sample;
     rows++;
+  };
+  const taskMatches = (t: number): boolean => {
+    taskRows[t] = (taskRows[t] ?? 0) + 1;
+    if (options.task === undefined) return true;
+    if (wantTask === -2 && taskNames.names[t] === options.task) wantTask = t;
+    return t === wantTask;
+  };
+
+  if (/\.jsonl$/i.test(path.replace(/\.gz$/i, ""))) {
+    await forEachLine(path, (text, line) => {
+      if (text.trim() === "") return;
+      let value: unknown;
+      try { value = JSON.parse(text); } catch (e) { fail(line, `invalid JSON: ${(e as Error).message}`); }
+      if (typeof value !== "object" || value === null || Array.isArray(value)) fail(line, `expected a JSON object with ${REQUIRED.join(", ")}`);
+      const o = value as Record<string, unknown>;
+      for (const c of REQUIRED) if (!(c in o)) fail(line, `column "${c}": missing (expected ${REQUIRED.join(", ")})`);
+      const task = asText(o.task);
+      if (task !== undefined && !taskMatches(internText(taskNames, task))) return;
+      const item = asText(o.item_id);
+      if (item === undefined) fail(line, `column "item_id": empty (expected an item id)`);
+      const model = asText(o.model);
+      if (model === undefined) fail(line, `column "model": empty (expected a model name)`);
+      const sample = parseSample(o.sample);
+      if (sample === undefined) fail(line, `column "sample": ${JSON.stringify(o.sample)} is not a non-negative integer`);
+      const v = parseVerdict(o.correct);
+      if (v === undefined) fail(line, `column "correct": ${JSON.stringify(o.correct)} is not one of 0, 1, true, false`);
+      record(line, internText(modelNames, model!), internText(itemNames, item!), sample!, v!);
+    });
+  } else {
+    let col = { item: -1, model: -1, sample: -1, correct: -1, task: -1 };
+    let sawHeader = false;
+    await scanCsv(path, {
+      header(columns) {
+        sawHeader = true;
+        for (const c of REQUIRED) if (!columns.includes(c)) throw new Error(`${name}: header has no column "${c}" (required: ${REQUIRED.join(", ")}; found: ${columns.join(", ")})`);
+        col = { item: columns.indexOf("item_id"), model: columns.indexOf("model"), sample: columns.indexOf("sample"), correct: columns.indexOf("correct"), task: columns.indexOf("task") };
+      },
+      row(r) {
+        if (col.task >= 0 && !r.empty(col.task) && !taskMatches(r.intern(col.task, taskNames))) return;
+        if (r.empty(col.item)) fail(r.line, `column "item_id": empty (expected an item id)`);
+        if (r.empty(col.model)) fail(r.line, `column "model": empty (expected a model name)`);
+        const sample = r.int(col.sample);
+        if (sample < 0) fail(r.line, `column "sample": ${JSON.stringify(r.text(col.sample))} is not a non-negative integer`);
+        let v: 0 | 1 | undefined;
+        const bit = r.int(col.correct);
+        if (bit === 0 || bit === 1) v = bit;
+        else v = parseVerdict(r.text(col.correct));
+        if (v === undefined) fail(r.line, `column "correct": ${JSON.stringify(r.text(col.correct))} is not one of 0, 1, true, false`);
+        record(r.line, r.intern(col.model, modelNames), r.intern(col.item, itemNames), sample, v!);
+      },
+    });
+    if (!sawHeader) throw new Error(`${name}: empty file (expected a CSV header with ${REQUIRED.join(", ")})`);
   }
-  if (csv && !header) throw new Error(`${name}: empty file (expected a CSV header with ${REQUIRED.join(", ")})`);
-  if (options.task === undefined && tasks.size > 1) {
-    throw new Error(`${name}: rows of ${tasks.size} tasks (${[...tasks.keys()].sort().join(", ")}); choose one with --task`);
+  const tasks = taskNames.names;
+  if (options.task === undefined && tasks.length > 1) {
+    throw new Error(`${name}: rows of ${tasks.length} tasks (${[...tasks].sort().join(", ")}); choose one with --task`);
   }
-  if (rows === 0) throw new Error(`${name}: no rows${options.task !== undefined ? ` for task "${options.task}"` : ""}`);
+  if (rows === 0) throw new Error(`${name}: no rows${options.task !== undefined ? ` for task "${options.task}" (tasks in the file: ${tasks.join(", ") || "none"})` : ""}`);
   const warnings: string[] = [];
-  const skipped = options.task !== undefined ? [...tasks].filter(([t]) => t !== options.task).reduce((a, [, n]) => a + n, 0) : 0;
+  const skipped = options.task !== undefined ? taskRows.reduce((a, n, t) => a + (t === wantTask ? 0 : n ?? 0), 0) : 0;
   if (skipped) warnings.push(`skipped ${skipped} rows whose task column is not "${options.task}"`);
+  const models = modelNames.names.slice();
+  const items = itemNames.names.slice();
   return { models, items, cells: store.finish(models.length, items.length), rows, samples: maxSample + 1, warnings };
+}
+
+function internText(interner: Interner, text: string): number {
+  const b = Buffer.from(text, "utf8");
+  return interner.intern(b, 0, b.length);
 }

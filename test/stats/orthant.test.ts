@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { normalQuantile as nq } from "../../stats/normal.js";
 const normalQuantile = (p: number, _m: number, _s: number) => nq(p);
-import { mvnOrthantProbability, fastNormalCdf, tableNormalCdf } from "../../stats/orthant.js";
+import { mvnOrthantProbability, fastNormalCdf, tableNormalCdf, normalQuantileInto } from "../../stats/orthant.js";
 import { rngStream } from "../../stats/rng.js";
 import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
 
@@ -35,6 +35,20 @@ test("hot-loop normal CDF approximations are accurate", () => {
     assert.ok(Math.abs(tableNormalCdf(x) - Phi(x)) < 1e-14, `table cdf ${x}`);
   }
   for (let x = -37; x < -1; x += 0.0731) assert.ok(Math.abs(fastNormalCdf(x) / Phi(x) - 1) < 1e-8, `cdf tail ${x}: ${fastNormalCdf(x) / Phi(x) - 1}`);
+});
+
+test("hot-loop quantile equals stats/normal.ts normalQuantile and R's qnorm in the far tail", () => {
+  const out = new Float64Array(1);
+  for (let p = 1e-300; p < 1; p = p < 1e-3 ? p * 1.9 : p + 0.000937) {
+    normalQuantileInto(p, out, 0);
+    assert.equal(out[0], normalQuantile(p, 0, 1), `p=${p}`);
+  }
+  // R 4.x: sprintf("%.17g", qnorm(c(1e-20, 1e-100, 1e-300, 1e-10)))
+  const rq: [number, number][] = [[1e-20, -9.2623400897984052], [1e-100, -21.273453560965319], [1e-300, -37.047096299361201], [1e-10, -6.3613409024040557]];
+  for (const [p, want] of rq) {
+    normalQuantileInto(p, out, 0);
+    assert.ok(Math.abs(out[0] / want - 1) < 1e-15, `p=${p}: ${out[0]}`);
+  }
 });
 
 test("independent case: exact product of Phi", () => {

@@ -124,6 +124,23 @@ program.command("data")
     console.log(await materializeAll(so));
   });
 
+program.command("certify")
+  .description("before training a router: beta, its Clopper–Pearson bound, the ceiling and the largest gain any router/vote/cascade could deliver")
+  .argument("<files...>", "results file(s): generic long CSV/JSONL (item_id,model,sample,correct), or any adapter's format with --adapter")
+  .option("--adapter <name>", "source format (stages/adapters/<name>.ts); default generic")
+  .option("--task <name>", "task to keep (files with a task column) / task name for the adapter")
+  .option("--option <key=value...>", "adapter option (repeatable)")
+  .option("--level <p>", "confidence level", "0.95")
+  .option("--side <side>", "two-sided | upper (one-sided bounds)", "two-sided")
+  .option("--sample-policy <policy>", "several samples per (item, model): first | majority | any", "first")
+  .option("--copula [which]", "also the Gaussian-copula prediction of beta and the underpricing ratio: sf | full (default full)")
+  .option("--seed <n>", "seed of the full copula's quasi-Monte Carlo integral", "0")
+  .option("--json", "machine-readable output")
+  .action(async (files: string[], o: import("./stages/lib/certify-cli.js").CertifyCliOptions) => {
+    const { certifyCommand } = await import("./stages/lib/certify-cli.js");
+    console.log(await certifyCommand(files, o));
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -29,7 +29,8 @@ export function heatmapSpec(pool: string, fit: CopulaFit, options: { title?: str
   for (let a = 0; a < M; a++) for (let b = 0; b < M; b++) {
     if (a !== b) cells.push({ row: names[a], col: names[b], r: values[a * M + b] });
   }
-  const cell = Math.max(7, Math.min(18, Math.floor(560 / Math.max(M, 1))));
+  // ~560 px of matrix whatever M, within readable cell sizes.
+  const cell = Math.max(7, Math.min(40, Math.floor(560 / Math.max(M, 1))));
   return {
     title: options.title ?? `Tetrachoric correlation of errors, ${pool} (${M} models, by accuracy)`,
     width: cell * M,

@@ -28,7 +28,9 @@
  * Putting the most constrained variables first moves most of the variance into the outer, low-index
  * lattice coordinates, which is where lattice rules are most accurate.
  */
+import { singleFactorMinres } from "./factor.js";
 import { rngStream, type Seed } from "./rng.js";
+import { singleFactorAllWrong } from "./singleFactorBeta.js";
 
 export interface OrthantOptions {
   /** Target absolute error (3.5 standard errors). Default 1e-5. */
@@ -42,6 +44,16 @@ export interface OrthantOptions {
    * rules) or "richtmyer" (generator frac(sqrt(prime_j)), Genz's QSIMVN; 2–8x more points here).
    */
   lattice?: "korobov" | "richtmyer";
+  /**
+   * "single-factor": integrate f_R - f_R1 and add the exact P1 of a one-factor matrix R1 (see the module
+   * comment); "none": plain Genz–Bretz. Default "single-factor" for M >= 3.
+   */
+  controlVariate?: "single-factor" | "none";
+  /**
+   * Loadings of R1, indexed like `upper` (|lambda_m| < 1); default: minres fit of R (stats/factor.ts). Any
+   * loadings give an unbiased estimate; good ones give a small error.
+   */
+  loadings?: ArrayLike<number>;
 }
 
 export interface OrthantResult {
@@ -463,12 +475,27 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
     return { value: v, error: 0, points: 0, converged: true };
   }
 
+  let factor: PreparedFactor | null = null, p1 = 0, g0 = 0;
+  if ((options.controlVariate ?? "single-factor") === "single-factor" && M >= 3) {
+    const lambda = new Float64Array(M);
+    if (options.loadings) {
+      if (options.loadings.length !== M0) throw new RangeError(`mvnOrthantProbability: ${options.loadings.length} loadings, expected ${M0}`);
+      for (let i = 0; i < M; i++) lambda[i] = options.loadings[keep[i]]!;
+    } else {
+      lambda.set(singleFactorMinres(S, M).loadings);
+    }
+    for (let i = 0; i < M; i++) if (!(Math.abs(lambda[i]) < 1)) throw new RangeError(`mvnOrthantProbability: |loading ${i}| must be < 1`);
+    factor = prepareFactor(Float64Array.from(P.perm, (m) => u[m]), Float64Array.from(P.perm, (m) => lambda[m]));
+    p1 = singleFactorAllWrong(u, lambda);
+    g0 = fastNormalCdf(factor.a[0]);
+  }
+
   const D = M - 1;
   const richtmyer = new Float64Array(D);
   const primes = firstPrimes(D);
   for (let j = 0; j < D; j++) { const s = Math.sqrt(primes[j]); richtmyer[j] = s - Math.floor(s); }
   const rng = rngStream(options.seed ?? 0, 0);
-  const x = new Float64Array(D), w = new Float64Array(D), y = new Float64Array(M), ya = new Float64Array(M);
+  const x = new Float64Array(D), w = new Float64Array(D), y = new Float64Array(M), ya = new Float64Array(M), z = new Float64Array(2);
 
   let n = 31; // lattice points per shift in the first stage (MVKBRV's smallest prime)
   let points = 0, estimate = 0, precision = 0, error = Infinity;
@@ -485,7 +512,7 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
           x[j] = t;
           w[j] = Math.abs(2 * t - 1); // baker's transform; integrandPair also uses 1 - w (antithetic)
         }
-        sum += integrandPair(P, e0, w, y, ya);
+        sum += factor ? integrandPairDifference(P, factor, e0, g0, w, y, ya, z) : integrandPair(P, e0, w, y, ya);
       }
       const value = sum / (2 * n);
       // Welford-style running mean and variance-of-the-mean, as MVKBRV's DIFINT/VARSQR recursion.
@@ -509,5 +536,5 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
       if (n < 31) break;
     }
   }
-  return { value: Math.min(1, Math.max(0, estimate)), error, points, converged: error <= absEps };
+  return { value: Math.min(1, Math.max(0, p1 + estimate)), error, points, converged: error <= absEps };
 }

@@ -117,14 +117,26 @@ async function loadCopula(): Promise<void> {
 /** Keeps the items every model answered (the pool stage's `items: common`), with a note on what was dropped. */
 export function commonItems(table: VerdictTable): { correct: Uint8Array[]; items: string[]; notes: string[] } {
   const N = table.items.length;
+  // Per model, mark the items it lacks (one pass over each row: this runs on ten million cells).
+  const lacks = new Uint8Array(N);
+  const lacking: { m: string; n: number }[] = [];
+  table.cells.forEach((row, k) => {
+    let n = 0;
+    for (let i = 0; i < N; i++) if (row[i] === MISSING) { lacks[i] = 1; n++; }
+    if (n) lacking.push({ m: table.models[k]!, n });
+  });
   const keep: number[] = [];
-  for (let i = 0; i < N; i++) if (table.cells.every((row) => row[i] !== MISSING)) keep.push(i);
+  for (let i = 0; i < N; i++) if (!lacks[i]) keep.push(i);
   const notes = [...table.warnings];
   if (keep.length < N) {
-    const lacking = table.models.map((m, k) => ({ m, n: table.cells[k]!.reduce((a, v) => a + (v === MISSING ? 1 : 0), 0) })).filter((x) => x.n > 0);
     notes.push(`items=common: ${keep.length} of ${N} items are answered by all ${table.models.length} models (${lacking.slice(0, 5).map((x) => `${x.m} lacks ${x.n}`).join(", ")}${lacking.length > 5 ? ", …" : ""})`);
   }
-  const correct = table.cells.map((row) => Uint8Array.from(keep, (i) => row[i]!));
+  const correct = table.cells.map((row) => {
+    if (keep.length === N) return row;
+    const out = new Uint8Array(keep.length);
+    for (let k = 0; k < keep.length; k++) out[k] = row[keep[k]!]!;
+    return out;
+  });
   return { correct, items: keep.map((i) => table.items[i]!), notes };
 }
 

@@ -17,17 +17,39 @@ export function createInterner(): Interner {
   const names: string[] = [];
   const stored: Buffer[] = [];
   const byHash = new Map<number, number | number[]>();
+  let last = -1;
+  // successor[k]: the value that followed k last time. Item-major exports cycle through the models in a fixed
+  // order, so the successor of the previous value predicts the next one.
+  let successor = new Int32Array(64).fill(-1);
+  const hitAfter = (k: number): number => {
+    if (last >= 0) successor[last] = k;
+    return (last = k);
+  };
+  // Short fields: comparing in JS beats a native Buffer.compare call per row.
+  const same = (k: number, buf: Buffer, a: number, b: number): boolean => {
+    const s = stored[k]!;
+    if (s.length !== b - a) return false;
+    for (let j = 0; j < s.length; j++) if (s[j] !== buf[a + j]) return false;
+    return true;
+  };
   return {
     names,
     intern(buf, a, b) {
+      // Exports are grouped by item or by model: the previous value is the likeliest.
+      if (last >= 0) {
+        if (same(last, buf, a, b)) return last;
+        const guess = successor[last]!;
+        if (guess >= 0 && same(guess, buf, a, b)) return (last = guess);
+      }
       let h = 0x811c9dc5;
       for (let j = a; j < b; j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
+      h &= 0x3fffffff; // a small integer key keeps the Map lookup on its fast path
       const hit = byHash.get(h);
       if (hit !== undefined) {
         if (typeof hit === "number") {
-          if (buf.compare(stored[hit]!, 0, stored[hit]!.length, a, b) === 0) return hit;
+          if (same(hit, buf, a, b)) return hitAfter(hit);
         } else {
-          for (const k of hit) if (buf.compare(stored[k]!, 0, stored[k]!.length, a, b) === 0) return k;
+          for (const k of hit) if (same(k, buf, a, b)) return hitAfter(k);
         }
       }
       const k = names.length;
@@ -36,7 +58,12 @@ export function createInterner(): Interner {
       names.push(copy.toString("utf8"));
       if (hit === undefined) byHash.set(h, k);
       else byHash.set(h, typeof hit === "number" ? [hit, k] : [...hit, k]);
-      return k;
+      if (k >= successor.length) {
+        const grown = new Int32Array(successor.length * 2).fill(-1);
+        grown.set(successor);
+        successor = grown;
+      }
+      return hitAfter(k);
     },
   };
 }
@@ -131,10 +158,11 @@ export async function scanCsv(path: string, handlers: ScanHandlers): Promise<voi
     cur = buf;
     let pos = 0;
     const len = buf.length;
+    let q = -2; // position of the next double quote at or after pos (searched once, not once per line)
     while (pos < len) {
       let nl = buf.indexOf(NL, pos);
       if (nl < 0) { if (!final) break; nl = len; }
-      const q = buf.indexOf(QUOTE, pos);
+      if (q !== -1 && q < pos) q = buf.indexOf(QUOTE, pos);
       if (q >= 0 && q < nl) {
         // Quoted record: find its end (a newline outside quotes), possibly several lines on.
         let inQ = false;

@@ -37,7 +37,8 @@ test("agreementReport: a table without comparable verdicts is an error", () => {
 
 test("agreement stage publishes <task>.grading.agreement (pct:2) and .disagreements (int)", async () => {
   const published: Array<[string, number, PublishOptions | undefined]> = [];
-  const ctx: StageContext = {
+  // StageContext<any>: each test hands in params already parsed by the stage's own schema.
+  const ctx: StageContext<any> = {
     id: "agreement-tiny", params: {}, inputs: { table }, seed: 1, projectDir: "/",
     progress() {}, log() {}, warn() {}, publish: (id, v, o) => published.push([id, v, o]),
   };

@@ -10,7 +10,7 @@ const row = (item: string, model: string, response: string, gold: string, source
 });
 const table = (rows: CanonicalRow[], files = ["f.json"]): CanonicalTable => ({ task: "t", source: { adapter: "zeroeval", files }, rows, warnings: [] });
 
-function ctxFor(params: unknown, inputs: Record<string, unknown>): StageContext {
+function ctxFor(params: unknown, inputs: Record<string, unknown>): StageContext<any> {
   return { id: "grade-t", params, inputs, seed: 1, projectDir: "/", progress() {}, log() {}, warn() {}, publish() {} };
 }
 

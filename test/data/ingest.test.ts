@@ -15,7 +15,8 @@ const modelsFile: InputFile = { name: "models.yaml", path: join(fx, "models.yaml
 
 function fakeCtx(params: unknown, inputs: Record<string, unknown>) {
   const warnings: string[] = [];
-  const ctx: StageContext = {
+  // StageContext<any>: each test hands in params already parsed by the stage's own schema.
+  const ctx: StageContext<any> = {
     id: "ingest-tiny", params, inputs, seed: 1, projectDir: root,
     progress() {}, log() {}, warn: (m) => warnings.push(m), publish() {},
   };

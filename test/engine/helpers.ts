@@ -1,6 +1,7 @@
 // Shared helpers for engine tests: a throw-away project (fixture stages + catalog copied in, node_modules
 // symlinked) and a way to run the real CLI in it as a subprocess.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, symlink, writeFile, copyFile, mkdir, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,8 +11,12 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const FIXTURES = join(REPO, "test", "fixtures", "engine");
 const CLI = join(REPO, "cli.ts");
 
+const created: string[] = [];
+process.on("exit", () => { for (const d of created) rmSync(d, { recursive: true, force: true }); });
+
 export async function makeProject(options: { pipeline: string; files?: Record<string, string> }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "cofail-engine-"));
+  created.push(dir);
   await cp(join(FIXTURES, "stages"), join(dir, "stages"), { recursive: true });
   await cp(join(FIXTURES, "lib"), join(dir, "lib"), { recursive: true });
   await copyFile(join(FIXTURES, "catalog.ts"), join(dir, "catalog.ts"));

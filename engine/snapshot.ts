@@ -1,0 +1,60 @@
+// Per-run snapshots for the paper diff: a content-addressed copy of build/registry.json and of every output
+// named in SNAPSHOT_OUTPUTS (the paper's numbers.json: where each number is used), kept in .cofail/snapshots/
+// and referenced from the run record. Content addressing makes an unchanged registry cost nothing per run,
+// and `cofail gc` (which prunes the run-cache) never touches them, so old runs stay diffable.
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { cacheOutDir, type ProjectPaths } from "./cache.js";
+import { sha256 } from "./canonical.js";
+import { lockEntries, type LockFile } from "./lockfile.js";
+
+/** Output file names whose content is snapshotted per run (besides the registry). */
+export const SNAPSHOT_OUTPUTS = ["numbers.json"];
+
+export interface RunSnapshot {
+  /** sha256 of build/registry.json as written by this run. */
+  registry: string;
+  /** "<stage>[/<partition>]/<file>" -> sha256 of the snapshotted outputs. */
+  files: Record<string, string>;
+}
+
+export function snapshotsDir(paths: ProjectPaths): string {
+  return join(paths.cofailDir, "snapshots");
+}
+
+async function store(paths: ProjectPaths, bytes: Buffer): Promise<string> {
+  const hash = sha256(bytes);
+  const dir = snapshotsDir(paths);
+  const file = join(dir, hash);
+  try {
+    await readFile(file);
+    return hash;
+  } catch { /* not stored yet */ }
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+  return hash;
+}
+
+/** Snapshot the registry just written and the SNAPSHOT_OUTPUTS of the new lock. */
+export async function snapshotRun(paths: ProjectPaths, lock: LockFile): Promise<RunSnapshot | undefined> {
+  let registry: Buffer;
+  try { registry = await readFile(paths.registry); } catch { return undefined; }
+  const files: Record<string, string> = {};
+  for (const { stage, partition, entry } of lockEntries(lock)) {
+    for (const out of Object.values(entry.outputs)) {
+      if (!SNAPSHOT_OUTPUTS.includes(out.file)) continue;
+      try {
+        const bytes = await readFile(join(cacheOutDir(paths, entry.key), out.file));
+        files[`${stage}${partition === undefined ? "" : `/${partition}`}/${out.file}`] = await store(paths, bytes);
+      } catch { /* cache entry gone: nothing to keep */ }
+    }
+  }
+  return { registry: await store(paths, registry), files };
+}
+
+/** The content of a snapshot, parsed as JSON (undefined when it is missing). */
+export async function readSnapshot<T = unknown>(paths: ProjectPaths, hash: string): Promise<T | undefined> {
+  try { return JSON.parse(await readFile(join(snapshotsDir(paths), hash), "utf8")) as T; } catch { return undefined; }
+}

@@ -46,6 +46,7 @@ program.command("run")
     const summary = await runPipeline({ ...(await sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
     console.log(summary.message);
     process.exitCode = summary.exitCode;
+    if (!o.dry) { const { runEndDiff } = await import("./paper/diff-cli.js"); const d = await runEndDiff(resolve(globals().dir)); if (d) console.log(d); }
   });
 
 program.command("status")
@@ -66,6 +67,8 @@ program.command("status")
       else console.log(`  ${s.state === "run" ? "will run   " : "restorable "} ${label}: ${s.reasons.join("; ")}`);
     }
     console.log(stale.length ? `${stale.length} of ${status.length} tasks stale` : `all ${status.length} tasks up to date`);
+    const impact = await (await import("./paper/status-impact.js")).statusImpactText(session, status);
+    if (impact) console.log(impact);
   });
 
 program.command("dag")
@@ -83,10 +86,28 @@ program.command("dag")
 program.command("explain")
   .description("trace a result id or an output file down to the raw files (URLs and sha256)")
   .argument("<what>", "result id (e.g. math-l5.beta) or output file (e.g. build/grade/table.json)")
-  .action(async (what: string) => {
+  .option("--verify", "re-hash every input and output on the way (run-cache, build/, raw files); non-zero exit on a mismatch")
+  .action(async (what: string, o: { verify?: boolean }) => {
     const { explain } = await import("./engine/explain.js");
     const so = await sessionOptions();
     console.log(await explain({ projectDir: so.projectDir, what }));
+    if (o.verify) {
+      const { loadSpec } = await import("./engine/spec.js");
+      const spec = await loadSpec({ projectDir: so.projectDir, file: so.specFile ?? resolve(so.projectDir, "pipeline.yaml"), catalog: so.catalog });
+      const report = await (await import("./engine/verify.js")).verifyChain({ projectDir: so.projectDir, what, data: spec.data });
+      console.log(["", ...report.lines].join("\n"));
+      if (report.problems.length) process.exitCode = 3;
+    }
+  });
+
+program.command("diff")
+  .description("paper diff between two recorded runs (default: the last two): every number that moved, old -> new, against its error, and where the paper uses it")
+  .argument("[runs...]", "two run ids (or id prefixes, record file names, -1 / -2)")
+  .option("--json", "machine-readable output")
+  .action(async (runs: string[], o: { json?: boolean }) => {
+    if (runs.length > 2) throw new Error("cofail diff takes at most two runs");
+    const { paperDiffCommand } = await import("./paper/diff-cli.js");
+    console.log(await paperDiffCommand({ projectDir: resolve(globals().dir), a: runs[0], b: runs[1], json: o.json }));
   });
 
 program.command("clean")

@@ -30,7 +30,8 @@ export function renderDag(spec: PipelineSpec, format: "ascii" | "mermaid" | "dot
   for (const id of order) {
     const d = spec.stages[id]!;
     const ins = edges.filter((e) => e.to === id).map((e) => e.from);
-    lines.push(`${"  ".repeat(depth.get(id)!)}${depth.get(id)! ? "└─ " : ""}${id} (${d.type}${d.foreach ? `, foreach ${d.foreach}` : ""})${ins.length ? "  <- " + [...new Set(ins)].join(", ") : ""}`);
+    // Indented by layer (longest upstream path), in topological order; the arrow lists the real parents.
+    lines.push(`[${depth.get(id)!}] ${"  ".repeat(depth.get(id)!)}${id} (${d.type}${d.foreach ? `, foreach ${d.foreach}` : ""})${ins.length ? "  <- " + [...new Set(ins)].join(", ") : ""}`);
   }
   return lines.join("\n");
 }

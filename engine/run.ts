@@ -17,6 +17,7 @@ import { partitionsOf, planTask, type PlannedTask } from "./plan.js";
 import { createWorkerPool, type WorkerPool } from "./pool.js";
 import { plainReporter, type Reporter } from "./progress.js";
 import { buildRegistry, writeRegistry } from "./registry.js";
+import { snapshotRun, type RunSnapshot } from "./snapshot.js";
 import { acquireRunLock } from "./runLock.js";
 import { openSession, type Session, type SessionOptions } from "./session.js";
 import { computeStatus, planContext, selectedOrder, taskLabel } from "./status.js";
@@ -88,6 +89,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const recordFile = await writeRunRecord(session, {
       runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
       jobs: options.jobs ?? availableParallelism(), force: !!options.force,
+      snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock),
     });
     return { runId, outcomes: outcomes.list, exitCode, message, recordFile };
   } finally {
@@ -288,7 +290,7 @@ function mergeLock(session: Session, fresh: Map<string, StageLock>): LockFile {
 
 async function writeRunRecord(session: Session, r: {
   runId: string; startedAt: Date; outcomes: TaskOutcome[]; counts: Record<string, number>; errors: string[];
-  targets: string[]; jobs: number; force: boolean;
+  targets: string[]; jobs: number; force: boolean; snapshot?: RunSnapshot;
 }): Promise<string> {
   const git = await session.git;
   const finishedAt = new Date();
@@ -303,6 +305,7 @@ async function writeRunRecord(session: Session, r: {
     failed: r.outcomes.filter((o) => o.status === "failed").map((o) => taskLabel(o.stage, o.partition)),
     warnings: r.outcomes.flatMap((o) => o.warnings.map((w) => `${taskLabel(o.stage, o.partition)}: ${w}`)),
     tasks: r.outcomes,
+    ...(r.snapshot ? { snapshot: r.snapshot } : {}),
   };
   await mkdir(session.paths.runsDir, { recursive: true });
   const file = join(session.paths.runsDir, `${r.startedAt.toISOString().replace(/[:.]/g, "-")}-${r.runId}.json`);

@@ -60,8 +60,10 @@ export async function computeStatus(session: Session): Promise<TaskStatus[]> {
           : { stage, partition: p, state: "restore", key: task.key, reasons: ["output missing or modified in build/"] });
         continue;
       }
-      const reasons = ingredientReasons(session, stage, p, oldEntry, task);
+      let reasons = ingredientReasons(session, stage, p, oldEntry, task);
       if (oldEntry?.key === task.key && !rec) reasons.push("run-cache entry missing");
+      // Cached by an interrupted run or a run of other targets, but never recorded in the lock.
+      if (!oldEntry && rec) reasons = ["not in cofail.lock yet (found in run-cache)"];
       out.push({ stage, partition: p, state: rec ? "restore" : "run", key: task.key, reasons: addPartitionReason(reasons, parts, old?.partitions, p) });
     }
     if (parts && old?.partitions) {

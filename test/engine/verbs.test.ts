@@ -59,8 +59,8 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   assert.equal(JSON.parse(await readFile(join(dir, "build", "total", "total.json"), "utf8")).total, 4);
 
   const dag = await runCli(dir, ["dag"]);
-  assert.match(dag.stdout, /count \(count, foreach files\) {2}<- dataset:demo/);
-  assert.match(dag.stdout, /└─ total \(total\) {2}<- count/);
+  assert.match(dag.stdout, /\[0\] count \(count, foreach files\) {2}<- dataset:demo/);
+  assert.match(dag.stdout, /\[1\] {3}total \(total\) {2}<- count/);
   assert.match((await runCli(dir, ["dag", "--mermaid"])).stdout, /count -->\|counts -> counts\| total/);
   assert.match((await runCli(dir, ["dag", "--dot"])).stdout, /"dataset:demo" -> "count"/);
 

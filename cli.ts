@@ -102,7 +102,7 @@ program.command("explain")
 
 program.command("diff")
   .description("paper diff between two recorded runs (default: the last two): every number that moved, old -> new, against its error, and where the paper uses it")
-  .argument("[runs...]", "two run ids (or id prefixes, record file names, -1 / -2)")
+  .argument("[runs...]", "two run ids (or id prefixes, record file names, ~0 = last run, ~1 = the one before)")
   .option("--json", "machine-readable output")
   .action(async (runs: string[], o: { json?: boolean }) => {
     if (runs.length > 2) throw new Error("cofail diff takes at most two runs");

@@ -60,10 +60,11 @@ export async function listRuns(paths: ProjectPaths): Promise<RunRecordRef[]> {
   return out;
 }
 
-/** A run by id (or unique id prefix, or record file name); "-1" is the last run, "-2" the one before. */
+/** A run by id (or unique id prefix, or record file name); "~0" (or "-1") is the last run, "~1" ("-2") the one before. */
 export function findRun(runs: RunRecordRef[], ref: string): RunRecordRef {
-  if (/^-\d+$/.test(ref)) {
-    const r = runs[runs.length + Number(ref)];
+  if (/^(-[1-9]\d*|~\d+)$/.test(ref)) {
+    const back = ref.startsWith("~") ? Number(ref.slice(1)) + 1 : -Number(ref);
+    const r = runs[runs.length - back];
     if (!r) throw new Error(`there are only ${runs.length} recorded runs`);
     return r;
   }

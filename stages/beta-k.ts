@@ -48,11 +48,25 @@ export function betaKCurve(matrix: PoolMatrix, params: Params, seed: number, pro
   const order = Array.from({ length: M }, (_, m) => m);
   const best = allWrongRatePrefixes(bits, order);
   const fit = fitCopula(bits, { full: null });
-  const copulaOk = fit.active.length === M;
-  if (!copulaOk) notes.push(`${M - fit.active.length} model(s) never or always wrong: copula predictions omitted`);
   const tau = fit.thresholds;
   const lambda = fit.loadings;
-  const sfOf = (idx: ArrayLike<number>) => singleFactorAllWrong(Array.from(idx, (m) => tau[m]), Array.from(idx, (m) => lambda[m]));
+  // Same rule as the copula fit: an always-wrong model (tau = +inf) never stops an all-wrong item and drops
+  // out; a never-wrong one (tau = -inf) makes every prediction 0. Only a pool of always-wrong models has no copula.
+  const copulaOk = fit.active.length > 0 || tau.some((t) => t === -Infinity);
+  if (fit.active.length < M) notes.push(`${M - fit.active.length} model(s) never or always wrong: handled as in the copula stage`);
+  const activeOf = (idx: ArrayLike<number>): number[] | null => {
+    const out: number[] = [];
+    for (const m of Array.from(idx)) {
+      if (tau[m] === -Infinity) return null;
+      if (Number.isFinite(tau[m])) out.push(m);
+    }
+    return out;
+  };
+  const sfOf = (idx: ArrayLike<number>) => {
+    const act = activeOf(idx);
+    if (act === null) return 0;
+    return act.length === 0 ? 1 : singleFactorAllWrong(act.map((m) => tau[m]), act.map((m) => lambda[m]));
+  };
   const grid = new Set((params.full_grid ?? [...DEFAULT_GRID, M]).filter((k) => k <= M));
   notes.push(`full copula evaluated at k = ${[...grid].sort((a, b) => a - b).join(", ")} (Genz–Bretz QMC, abs_eps ${params.orthant.abs_eps}, at most ${params.orthant.max_points} points)`);
 
@@ -75,9 +89,11 @@ export function betaKCurve(matrix: PoolMatrix, params: Params, seed: number, pro
     const bestIdx = order.slice(0, k);
     let fullBest: number | null = null, fullBestError: number | null = null;
     if (copulaOk && grid.has(k)) {
-      const R = new Float64Array(k * k);
-      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) R[a * k + b] = fit.repaired[a * M + b];
-      const res = mvnOrthantProbability(Float64Array.from(bestIdx, (m) => tau[m]), R, {
+      const act = activeOf(bestIdx);
+      const A = act?.length ?? 0;
+      const R = new Float64Array(A * A);
+      for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) R[a * A + b] = fit.repaired[act![a] * M + act![b]];
+      const res = act === null ? { value: 0, error: 0 } : A === 0 ? { value: 1, error: 0 } : mvnOrthantProbability(Float64Array.from(act, (m) => tau[m]), R, {
         absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed: k,
       });
       fullBest = res.value;

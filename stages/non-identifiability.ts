@@ -53,7 +53,7 @@ function lawTable(result: NonIdentifiabilityResult, params: Params): Table {
   const bothOf = (law: Float64Array, m: number, n: number) => CELL_PATTERNS.reduce((a, p, c) => a + (p[m] === "1" && p[n] === "1" ? law[c] : 0), 0);
   for (let m = 0; m < 3; m++) rows.push({ quantity: `error rate of ${name(m)}`, lawA: marg(pair.minLaw, m), lawB: marg(pair.maxLaw, m) });
   const pairs = [[0, 1], [0, 2], [1, 2]] as const;
-  pairs.forEach(([m, n], k) => {
+  pairs.forEach(([m, n]) => {
     rows.push({ quantity: `both wrong: ${name(m)} & ${name(n)}`, lawA: bothOf(pair.minLaw, m, n), lawB: bothOf(pair.maxLaw, m, n) });
   });
   pairs.forEach(([m, n], k) => rows.push({ quantity: `phi (error correlation): ${name(m)} & ${name(n)}`, lawA: s.phi[k], lawB: s.phi[k] }));

@@ -145,7 +145,6 @@ export function parseClaim(src: string): ClaimNode {
       const arg = or();
       expect(")");
       if ((kind === "glob" || kind === "ref") && arg.kind !== "ref") throw new ClaimSyntaxError(`${tok.v}() takes an id${kind === "glob" ? " pattern" : ""}, e.g. ${tok.v}(gpqa-fr.kappa.*)`);
-      if (kind === "ref" && arg.kind === "ref" && arg.pattern.includes("*")) throw new ClaimSyntaxError(`${tok.v}() takes one id, not a pattern`);
       return { kind: "call", fn: tok.v, args: [arg] };
     }
     throw new ClaimSyntaxError(`unexpected "${tok.t === "op" ? tok.v : ""}" ${where()}`);
@@ -222,7 +221,7 @@ function firstGlob(node: ClaimNode): string | undefined {
     case "arith": case "logic": return firstGlob(node.left) ?? firstGlob(node.right);
     case "cmp": for (const a of node.args) { const g = firstGlob(a); if (g) return g; } return undefined;
     // Aggregates own their glob; a quantifier nested inside another binds its own.
-    case "call": return node.fn === "abs" ? firstGlob(node.args[0]!) : undefined;
+    case "call": return node.fn === "abs" || node.fn === "lower" || node.fn === "upper" ? firstGlob(node.args[0]!) : undefined;
   }
 }
 
@@ -293,7 +292,7 @@ function evalCall(env: Env, fn: string, arg: ClaimNode): Value {
       : (v ? `true for ${results.length - failing.length} of ${results.length} of ${glob}` : `false for all ${results.length} of ${glob}`);
     return { type: "bool", v, text: `${fn}(): ${head}: ${list}` };
   }
-  // Aggregates over a glob; captures of an enclosing quantifier fill its leading wildcards first.
+  // Aggregates range over their whole glob, also inside a quantifier (they bind no captures).
   const pattern = (arg as { pattern: string }).pattern;
   const matches = matchGlob(env, pattern);
   const vals = matches.map((m) => record(env, m.id).value);

@@ -177,7 +177,8 @@ async function adapterTable(paths: string[], options: CertifyFileOptions): Promi
   const { createHash } = await import("node:crypto");
   const { readFileSync } = await import("node:fs");
   const { ingestTable, loadAdapter } = await import("../ingest.js");
-  const files: InputFile[] = paths.map((p) => ({ name: p.split("/").pop()!, path: p, sha256: createHash("sha256").update(readFileSync(p)).digest("hex") }));
+  // The whole path as the logical name: some adapters read the model from the directory (lm-eval-harness).
+  const files: InputFile[] = paths.map((p) => ({ name: p, path: p, sha256: createHash("sha256").update(readFileSync(p)).digest("hex") }));
   const warnings: string[] = [];
   return ingestTable({
     adapter: await loadAdapter(options.adapter!), adapterName: options.adapter!, task: options.task ?? "certify", files,

@@ -25,11 +25,12 @@ export function createInterner(): Interner {
     if (last >= 0) successor[last] = k;
     return (last = k);
   };
-  // Short fields: comparing in JS beats a native Buffer.compare call per row.
+  // Short fields: comparing in JS beats a native Buffer.compare call per row. Backwards, because ids that
+  // differ usually differ at the end ("model-041" / "model-042"), so a wrong guess fails at the first byte.
   const same = (k: number, buf: Buffer, a: number, b: number): boolean => {
     const s = stored[k]!;
     if (s.length !== b - a) return false;
-    for (let j = 0; j < s.length; j++) if (s[j] !== buf[a + j]) return false;
+    for (let j = s.length - 1; j >= 0; j--) if (s[j] !== buf[a + j]) return false;
     return true;
   };
   return {

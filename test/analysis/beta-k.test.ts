@@ -64,3 +64,13 @@ test("beta-k figures: one pool and small multiples render to SVG and PNG", async
   assert.deepEqual(all.spec.facet.sort, ["other", "sim"]);
   assert.match(all.svg, /other/);
 });
+
+test("beta-k: an always-wrong model drops out of the copula predictions", () => {
+  const sim = simulatePool({ errorRates: [0.2, 0.3, 0.4], loadings: [0.5, 0.6, 0.5], items: 1000, seed: 9 });
+  const withDud = { ...sim, models: [...sim.models, "dud"], providers: [...sim.providers, "x"], correct: [...sim.correct, sim.correct[0].map(() => 0 as const)] };
+  const p = betaKStage.params.parse({ subsets: 10, sf_subsets: 2, full_grid: [3, 4] });
+  const a = betaKCurve(sim, p, 1), b = betaKCurve(withDud, p, 1);
+  assert.ok(Math.abs(b.points[3].sfBest! - a.points[2].sfBest!) < 1e-12);
+  assert.ok(Math.abs(b.points[3].fullBest! - a.points[2].fullBest!) < 5 * a.points[2].fullBestError! + 1e-9);
+  assert.equal(b.points[3].best, a.points[2].best);
+});

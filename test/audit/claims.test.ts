@@ -52,6 +52,11 @@ test("quantifiers bind the wildcard across the expression; aggregates range over
   assert.match(m.message, /min\(gpqa-fr\.kappa\.\*\) = 0\.73 at gpqa-fr\.kappa\.judge-a\.judge-b over 3 ids >= 0\.75 is false/);
   assert.equal(ev("max(gpqa-fr.kappa.*) <= 0.92 and count(gpqa-fr.kappa.*) == 3").status, "true");
   assert.equal(ev("mean(*.beta) > 0.03").status, "true");
+  assert.equal(ev("all(lower(*.beta) < *.beta)").status, "unchecked"); // gsm8k.beta has no interval
+  // Every binding must be evaluable, for any() too: a missing interval is not silently skipped.
+  assert.equal(ev("any(lower(*.ratio.sf) > 1.5)").status, "unchecked");
+  assert.equal(ev("all(lower(math-l5.*.sf) > 1.5)").status, "true");
+  assert.equal(ev("all(*.beta <= max(*.beta.cp95.upper))").status, "true");
 });
 
 test("what cannot be evaluated is unchecked, never true", () => {

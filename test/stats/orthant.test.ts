@@ -96,11 +96,40 @@ test("M=2 matches the bivariate normal CDF (Owen/Drezner–Wesolowsky via 1-D in
 });
 
 test("agrees with mvtnorm::pmvnorm (GenzBretz) within the combined error estimates, incl. 67 dimensions", () => {
-  for (const c of ref.orthant) {
-    const r = mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: c.dim >= 20 ? 1e-5 : Math.max(c.abseps, 1e-6), seed: 20260625 });
-    assert.ok(r.converged, c.name);
-    assert.ok(Math.abs(r.value - c.value) <= r.error + c.error, `${c.name}: ${r.value} vs pmvnorm ${c.value} (errors ${r.error}, ${c.error})`);
+  for (const controlVariate of ["none", "single-factor"] as const) {
+    for (const c of ref.orthant) {
+      // dim3 is exactly one-factor (3 correlations, 3 loadings), so with the control variate the answer is the
+      // exact 1-D integral P1; pmvnorm's dim3 value is 1.1 of its own error estimates away from it (checked
+      // against plain Genz–Bretz to 8e-10 in the next test), so it cannot referee that case.
+      if (controlVariate === "single-factor" && c.name === "dim3") continue;
+      const r = mvnOrthantProbability(Float64Array.from(c.upper), Float64Array.from(c.corr), { absEps: c.dim >= 20 ? 1e-5 : Math.max(c.abseps, 1e-6), seed: 20260625, controlVariate });
+      assert.ok(r.converged, c.name);
+      assert.ok(Math.abs(r.value - c.value) <= r.error + c.error, `${controlVariate} ${c.name}: ${r.value} vs pmvnorm ${c.value} (errors ${r.error}, ${c.error})`);
+    }
   }
+});
+
+test("single-factor control variate: exact when R is one-factor, agrees with plain Genz–Bretz otherwise", () => {
+  const d3 = ref.orthant.find((x: { name: string }) => x.name === "dim3");
+  const u3 = Float64Array.from(d3.upper), R3 = Float64Array.from(d3.corr);
+  const plain = mvnOrthantProbability(u3, R3, { absEps: 1e-8, seed: 1, controlVariate: "none", maxPoints: 2e6 });
+  const cv = mvnOrthantProbability(u3, R3, { absEps: 1e-8, seed: 1 });
+  assert.ok(cv.converged && cv.error < 1e-11 && cv.points === 496, `dim3 cv error ${cv.error}, ${cv.points} points`);
+  assert.ok(Math.abs(cv.value - plain.value) <= plain.error + cv.error, `dim3: ${cv.value} vs plain ${plain.value} ± ${plain.error}`);
+  // Equicorrelated: loadings sqrt(rho) make R1 = R; the 1-D reference is independent of both codes.
+  const tau = Array.from({ length: 12 }, (_, m) => normalQuantile(0.1 + 0.06 * m, 0, 1));
+  const eq = mvnOrthantProbability(Float64Array.from(tau), equicorr(12, 0.4), { absEps: 1e-9, seed: 2 });
+  assert.ok(Math.abs(eq.value - equicorrExact(tau, 0.4)) < 1e-9, `equicorr: ${eq.value} vs ${equicorrExact(tau, 0.4)}`);
+  // Deliberately poor loadings still give an unbiased answer (only more points), and agree with the default.
+  const c = ref.orthant.find((x: { name: string }) => x.name === "dim20");
+  const u = Float64Array.from(c.upper), R = Float64Array.from(c.corr);
+  const good = mvnOrthantProbability(u, R, { absEps: 1e-5, seed: 7 });
+  const poor = mvnOrthantProbability(u, R, { absEps: 1e-5, seed: 8, loadings: new Float64Array(20).fill(0.5) });
+  assert.ok(good.converged && poor.converged);
+  assert.ok(Math.abs(good.value - poor.value) <= good.error + poor.error, `${good.value} vs ${poor.value}`);
+  assert.ok(Math.abs(good.value - c.value) <= good.error + c.error);
+  assert.throws(() => mvnOrthantProbability(u, R, { loadings: new Float64Array(20).fill(1) }), RangeError);
+  assert.throws(() => mvnOrthantProbability(u, R, { loadings: new Float64Array(3) }), RangeError);
 });
 
 test("deterministic given the seed", () => {

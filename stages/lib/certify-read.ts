@@ -31,53 +31,71 @@ export interface ReadOptions {
 
 const REQUIRED = ["item_id", "model", "sample", "correct"] as const;
 
-/** Growable per-model cell arrays; what is kept per cell depends on the sample policy. */
+/**
+ * Growable per-model cell arrays: ONE 32-bit word per (model, item), so a row touches one memory location
+ * (ten million rows in item-major order visit a different model's array on every row: cache misses dominate).
+ *   "first":          (lowest sample index + 1) * 2 + its verdict; 0 = no row yet
+ *   "majority"/"any": draws << 16 | passes
+ * Duplicate (item, model, sample) rows are caught by the word itself while every row has sample 0; the first
+ * row with a higher sample index switches on a per-model bit mask of the samples seen (bit s, s < 32; a set
+ * for higher indices), initialised from the words, since every earlier row had sample 0.
+ */
 function cellStore(policy: CertifySamplePolicy) {
   let capacity = 1024;
-  const first: Int32Array[] = []; // "first": lowest sample index seen + 1 (0 = none)
-  const verdict: Uint8Array[] = []; // "first": verdict of that sample
-  const passes: Uint16Array[] = []; // "majority"/"any"
-  const draws: Uint16Array[] = [];
-  const seen: Uint32Array[] = []; // duplicate guard: bit s = sample s seen (s < 32)
-  const seenHigh = new Set<string>(); // duplicate guard for samples >= 32 (rare)
-  const grow = <T extends Int32Array | Uint8Array | Uint16Array | Uint32Array>(a: T, n: number): T => {
-    const b = new (a.constructor as new (n: number) => T)(n);
+  const cells: Uint32Array[] = [];
+  let seen: Uint32Array[] | undefined;
+  const seenHigh = new Set<string>();
+  const grow = (a: Uint32Array, n: number): Uint32Array => {
+    const b = new Uint32Array(n);
     b.set(a);
     return b;
   };
   const addModel = () => {
-    seen.push(new Uint32Array(capacity));
-    if (policy === "first") { first.push(new Int32Array(capacity)); verdict.push(new Uint8Array(capacity)); }
-    else { passes.push(new Uint16Array(capacity)); draws.push(new Uint16Array(capacity)); }
+    cells.push(new Uint32Array(capacity));
+    seen?.push(new Uint32Array(capacity));
   };
   const ensure = (items: number) => {
     if (items <= capacity) return;
     while (capacity < items) capacity *= 2;
-    for (let m = 0; m < seen.length; m++) {
-      seen[m] = grow(seen[m]!, capacity);
-      if (policy === "first") { first[m] = grow(first[m]!, capacity); verdict[m] = grow(verdict[m]!, capacity); }
-      else { passes[m] = grow(passes[m]!, capacity); draws[m] = grow(draws[m]!, capacity); }
+    for (let m = 0; m < cells.length; m++) {
+      cells[m] = grow(cells[m]!, capacity);
+      if (seen) seen[m] = grow(seen[m]!, capacity);
     }
+  };
+  const startMasks = () => {
+    seen = cells.map((c) => {
+      const s = new Uint32Array(capacity);
+      for (let i = 0; i < c.length; i++) if (c[i] !== 0) s[i] = 1;
+      return s;
+    });
   };
   /** Records one row; returns false for a duplicate (item, model, sample). */
   const add = (m: number, i: number, sample: number, v: 0 | 1): boolean => {
+    const c = cells[m]!;
+    const cur = c[i]!;
+    if (!seen) {
+      if (sample === 0) {
+        if (cur !== 0) return false;
+        c[i] = policy === "first" ? 2 + v : 0x10000 + v;
+        return true;
+      }
+      startMasks();
+    }
     if (sample < 32) {
+      const s = seen![m]!;
       const bit = 1 << sample;
-      if (seen[m]![i]! & bit) return false;
-      seen[m]![i]! |= bit;
+      if (s[i]! & bit) return false;
+      s[i]! |= bit;
     } else {
       const k = `${m}:${i}:${sample}`;
       if (seenHigh.has(k)) return false;
       seenHigh.add(k);
-      seen[m]![i]! |= 0x80000000; // some row exists even if no low sample does
     }
     if (policy === "first") {
-      const f = first[m]!;
-      if (f[i] === 0 || sample + 1 < f[i]!) { f[i] = sample + 1; verdict[m]![i] = v; }
+      if (cur === 0 || sample + 1 < cur >>> 1) c[i] = (sample + 1) * 2 + v;
     } else {
-      if (draws[m]![i] === 0xffff) throw new Error(`more than 65535 samples for one (model, item)`);
-      draws[m]![i]!++;
-      passes[m]![i]! += v;
+      if (cur >>> 16 === 0xffff) throw new Error("more than 65535 samples for one (model, item)");
+      c[i] = cur + 0x10000 + v;
     }
     return true;
   };
@@ -85,12 +103,14 @@ function cellStore(policy: CertifySamplePolicy) {
     const out: Uint8Array[] = [];
     for (let m = 0; m < models; m++) {
       const row = new Uint8Array(items).fill(MISSING);
+      const c = cells[m]!;
       for (let i = 0; i < items; i++) {
-        if (seen[m]![i] === 0) continue;
-        if (policy === "first") row[i] = verdict[m]![i]!;
+        const w = c[i]!;
+        if (w === 0) continue;
+        if (policy === "first") row[i] = w & 1;
         // Ties count as right: the pool stage's rule (2 * passes >= draws), LiveCodeBench's convention.
-        else if (policy === "majority") row[i] = 2 * passes[m]![i]! >= draws[m]![i]! ? 1 : 0;
-        else row[i] = passes[m]![i]! > 0 ? 1 : 0;
+        else if (policy === "majority") row[i] = 2 * (w & 0xffff) >= w >>> 16 ? 1 : 0;
+        else row[i] = (w & 0xffff) > 0 ? 1 : 0;
       }
       out.push(row);
     }

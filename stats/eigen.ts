@@ -14,30 +14,60 @@ export interface SymmetricEigen {
 /** Eigenvalues and orthonormal eigenvectors of a symmetric n x n row-major matrix (only read, not modified). */
 export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) V[i] = a[i]!;
+  // W is JAMA's V transposed (W[c * n + r] = V[r][c]): the same arithmetic in the same order, so results are
+  // bit-identical to the textbook layout, but the O(n^3) inner loops of tred2 run along contiguous memory,
+  // and W already holds the vectors as rows, the layout tql2 rotates.
+  const W = transposedCopy(a, n);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  if (n === 0) return { values: d, vectors: V };
-  tred2(V, d, e, n);
-  // tql2 rotates pairs of eigenvector columns; storing them as rows (transposed) keeps those sweeps contiguous.
-  const Vt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vt[j * n + i] = V[i * n + j]!;
-  tql2(Vt, d, e, n);
+  if (n === 0) return { values: d, vectors: W };
+  tred2(W, d, e, n, true);
+  tql2(W, d, e, n);
   // Sort decreasing, permuting columns.
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
+  const order = decreasingOrder(d);
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
     const src = order[j]!;
     values[j] = d[src]!;
-    for (let i = 0; i < n; i++) vectors[i * n + j] = Vt[src * n + i]!;
+    const row = src * n;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = W[row + i]!;
   }
   return { values, vectors };
 }
 
-function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j]!;
+/**
+ * Eigenvalues only, decreasing: the same Householder reduction without accumulating the transformations
+ * and QL without rotating vectors (tql1), about a third of the cost of symmetricEigen. The values are
+ * bit-identical to symmetricEigen's (the d/e recurrences never read the vectors).
+ */
+export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
+  if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
+  const W = transposedCopy(a, n);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  if (n === 0) return d;
+  tred2(W, d, e, n, false);
+  tql2(null, d, e, n);
+  return Float64Array.from(decreasingOrder(d), (i) => d[i]!);
+}
+
+function transposedCopy(a: ArrayLike<number>, n: number): Float64Array {
+  const W = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) W[j * n + i] = a[i * n + j]!;
+  return W;
+}
+
+function decreasingOrder(d: Float64Array): number[] {
+  return Array.from({ length: d.length }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
+}
+
+/**
+ * Householder tridiagonalisation (JAMA tred2) on W = V^T; with accumulate = false only d (diagonal) and
+ * e (off-diagonal) of the tridiagonal form are produced.
+ */
+function tred2(W: Float64Array, d: Float64Array, e: Float64Array, n: number, accumulate: boolean): void {
+  for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
     let h = 0;
@@ -45,9 +75,9 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
-        V[j * n + i] = 0;
+        d[j] = W[j * n + i - 1]!;
+        W[j * n + i] = 0;
+        W[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -63,11 +93,13 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        V[j * n + i] = f;
-        g = e[j]! + V[j * n + j]! * f;
+        W[i * n + j] = f;
+        const wj = j * n;
+        g = e[j]! + W[wj + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += V[k * n + j]! * d[k]!;
-          e[k]! += V[k * n + j]! * f;
+          const w = W[wj + k]!;
+          g += w * d[k]!;
+          e[k]! += w * f;
         }
         e[j] = g;
       }
@@ -81,38 +113,47 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) V[k * n + j]! -= f * e[k]! + g * d[k]!;
-        d[j] = V[(i - 1) * n + j]!;
-        V[i * n + j] = 0;
+        const wj = j * n;
+        for (let k = j; k <= i - 1; k++) W[wj + k]! -= f * e[k]! + g * d[k]!;
+        d[j] = W[wj + i - 1]!;
+        W[wj + i] = 0;
       }
     }
     d[i] = h;
   }
+  if (!accumulate) {
+    // The accumulation below only moves the tridiagonal's diagonal (W's diagonal) into d.
+    for (let j = 0; j < n; j++) d[j] = W[j * n + j]!;
+    e[0] = 0;
+    return;
+  }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
-    V[(n - 1) * n + i] = V[i * n + i]!;
-    V[i * n + i] = 1;
+    W[i * n + n - 1] = W[i * n + i]!;
+    W[i * n + i] = 1;
     const h = d[i + 1]!;
+    const wi1 = (i + 1) * n;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1]! / h;
+      for (let k = 0; k <= i; k++) d[k] = W[wi1 + k]! / h;
       for (let j = 0; j <= i; j++) {
+        const wj = j * n;
         let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k * n + i + 1]! * V[k * n + j]!;
-        for (let k = 0; k <= i; k++) V[k * n + j]! -= g * d[k]!;
+        for (let k = 0; k <= i; k++) g += W[wi1 + k]! * W[wj + k]!;
+        for (let k = 0; k <= i; k++) W[wj + k]! -= g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+    for (let k = 0; k <= i; k++) W[wi1 + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = V[(n - 1) * n + j]!;
-    V[(n - 1) * n + j] = 0;
+    d[j] = W[j * n + n - 1]!;
+    W[j * n + n - 1] = 0;
   }
-  V[(n - 1) * n + n - 1] = 1;
+  W[(n - 1) * n + n - 1] = 1;
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e); Vt holds the accumulated eigenvectors as ROWS. */
-function tql2(Vt: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on the tridiagonal (d, e); Vt holds the accumulated eigenvectors as ROWS (null: values only). */
+function tql2(Vt: Float64Array | null, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0;
@@ -158,6 +199,7 @@ function tql2(Vt: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          if (Vt === null) continue;
           const r0 = i * n;
           const r1 = r0 + n;
           for (let k = 0; k < n; k++) {

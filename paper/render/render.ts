@@ -123,7 +123,9 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
         warnings.push(`${where(site)}: ${msg}`);
       }
       if (result.status === "unchecked") warnings.push(`${where(site)}: unchecked claim: ${p.expression} (${result.message})`);
-      const mark = result.status === "true" ? "✓ checked" : result.status === "false" ? "✗ false" : "unchecked";
+      // A false claim only renders when allowFalseClaims is set: the sentence then carries a visible mark that it is
+      // no longer supported by the numbers, instead of silently asserting it.
+      const mark = result.status === "true" ? "✓ checked" : result.status === "false" ? "✗ no longer supported" : "unchecked";
       return { html: `<a class="claim claim-${result.status}" href="#claim-${use.index}" title="${escapeHtml(`claim: ${p.expression} — ${result.status}: ${result.message}`)}">[claim ${mark}]</a>`, block: false };
     }
     // Tables and figures are blocks: the placeholder must be the whole line.

@@ -58,7 +58,8 @@ test("tables, figures and published quotes", async () => {
 });
 
 test("claims that cannot be evaluated are shown and listed as unchecked, never as passed", async () => {
-  const { html, numbers, warnings } = renderPaper(await options());
+  const evaluateClaim = () => ({ status: "unchecked" as const, message: "cannot evaluate", ids: ["math-l5.ratio"] });
+  const { html, numbers, warnings } = renderPaper({ ...(await options()), evaluateClaim });
   assert.match(html, /<a class="claim claim-unchecked" href="#claim-1"[^>]*>\[claim unchecked\]<\/a>/);
   assert.match(html, /<tr id="claim-1" class="claim-unchecked"><td>unchecked<\/td><td><code>math-l5.ratio &gt; 1.5<\/code>/);
   assert.equal(numbers.claims[0]!.status, "unchecked");
@@ -118,6 +119,6 @@ test("a claim that evaluates to false fails the build, or is flagged when allowe
   const evaluateClaim = () => ({ status: "false" as const, message: "2.4871 > 3 is false", ids: ["math-l5.ratio"] });
   await assert.rejects(async () => renderPaper({ ...(await options(md)), evaluateClaim }), /paper\/paper.md:3:31: claim does not hold: math-l5.ratio > 3/);
   const { html, warnings } = renderPaper({ ...(await options(md)), evaluateClaim, allowFalseClaims: true });
-  assert.match(html, /<a class="claim claim-false"[^>]*>\[claim ✗ false\]<\/a>/);
+  assert.match(html, /<a class="claim claim-false"[^>]*>\[claim ✗ no longer supported\]<\/a>/);
   assert.ok(warnings.some((w) => /claim does not hold/.test(w)));
 });

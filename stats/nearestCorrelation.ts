@@ -4,7 +4,7 @@
 // with its defaults (keepDiag = FALSE, do2eigen = TRUE, doSym = FALSE, doDykstra = TRUE, eig.tol = 1e-6,
 // conv.tol = 1e-7, posd.tol = 1e-8, maxit = 100, conv.norm.type = "I"), so results agree with nearPD
 // to rounding.
-import { symmetricEigen } from "./eigen.js";
+import { symmetricEigen, symmetricEigenTail, symmetricEigenvalues } from "./eigen.js";
 
 export interface NearestCorrelationOptions {
   /** Eigenvalues below eigTol * largest are treated as zero in the PSD projection. Default 1e-6. */
@@ -57,48 +57,59 @@ export function nearestCorrelation(
   // nearPD symmetrises with symmpart() when the input is not exactly symmetric.
   const x0 = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) x0[i * n + j] = (x[i * n + j]! + x[j * n + i]!) / 2;
-  const minEigenBefore = n > 0 ? symmetricEigen(x0, n).values[n - 1]! : NaN;
+  const minEigenBefore = n > 0 ? symmetricEigenvalues(x0, n)[n - 1]! : NaN;
 
   let X = Float64Array.from(x0);
   const DS = new Float64Array(n * n); // Dykstra's correction
   const R = new Float64Array(n * n);
   const Y = new Float64Array(n * n);
+  const S = new Float64Array(n * n);
   let iter = 0;
   let converged = false;
   let conv = Infinity;
   while (iter < maxit && !converged) {
     Y.set(X);
     for (let i = 0; i < n * n; i++) R[i] = Y[i]! - DS[i]!;
-    const { values: d, vectors: Q } = symmetricEigen(R, n);
-    // Eigenvalues come sorted decreasing, so the kept ones (d > eigTol * d[0]) are a prefix.
-    let kept = 0;
-    while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
-    if (kept === 0) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
-    // X = Q_+ diag(d_+) Q_+^T, via the scaled copy S = Q_+ diag(d_+) (row i of each is contiguous)
-    const S = new Float64Array(n * kept);
-    for (let i = 0; i < n; i++) for (let k = 0; k < kept; k++) S[i * kept + k] = Q[i * n + k]! * d[k]!;
+    // PSD projection X = Q_+ diag(d_+) Q_+' with d_+ = eigenvalues > eigTol * d[0] (a prefix of the decreasing
+    // values), computed as R - Q_- diag(d_-) Q_-': only the dropped eigenpairs are needed, usually a few
+    // (symmetricEigenTail: the same eigenvalues, so the same kept set; the matrix agrees to rounding).
+    const tail = symmetricEigenTail(R, n, (d) => {
+      let kept = 0;
+      while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
+      return n - kept;
+    });
+    const dropped = tail.count;
+    if (dropped === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
+    const d = tail.values;
+    const Q = tail.vectors; // n x dropped
+    // S = Q_- diag(d_-), row i of each contiguous
+    for (let i = 0; i < n; i++) for (let k = 0; k < dropped; k++) S[i * dropped + k] = Q[i * dropped + k]! * d[n - dropped + k]!;
     X = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) {
         let s = 0;
-        const si = i * kept;
-        const qj = j * n;
-        for (let k = 0; k < kept; k++) s += S[si + k]! * Q[qj + k]!;
-        X[i * n + j] = s;
-        X[j * n + i] = s;
+        const si = i * dropped;
+        const qj = j * dropped;
+        for (let k = 0; k < dropped; k++) s += S[si + k]! * Q[qj + k]!;
+        X[i * n + j] = R[i * n + j]! - s;
+        X[j * n + i] = R[i * n + j]! - s;
       }
     }
     for (let i = 0; i < n * n; i++) DS[i] = X[i]! - R[i]!;
     for (let i = 0; i < n; i++) X[i * n + i] = 1;
-    const diff = new Float64Array(n * n);
-    for (let i = 0; i < n * n; i++) diff[i] = Y[i]! - X[i]!;
-    conv = normInf(diff, n) / normInf(Y, n);
+    // ||Y - X||_inf without materialising the difference
+    let num = 0;
+    for (let i = 0; i < n; i++) {
+      let row = 0;
+      for (let j = 0; j < n; j++) row += Math.abs(Y[i * n + j]! - X[i * n + j]!);
+      if (row > num) num = row;
+    }
+    conv = num / normInf(Y, n);
     iter++;
     converged = conv <= convTol;
   }
-
   // do2eigen: make it strictly positive definite, rescale to the old diagonal, then unit diagonal.
-  let e = symmetricEigen(X, n);
+  const e = symmetricEigen(X, n);
   const eps = posdTol * Math.abs(e.values[0]!);
   if (e.values[n - 1]! < eps) {
     const d = Float64Array.from(e.values, (v) => (v < eps ? eps : v));
@@ -120,7 +131,7 @@ export function nearestCorrelation(
     X = Z;
   }
   for (let i = 0; i < n; i++) X[i * n + i] = 1;
-  e = symmetricEigen(X, n);
+  const after = symmetricEigenvalues(X, n);
   let normF = 0;
   for (let i = 0; i < n * n; i++) normF += (x0[i]! - X[i]!) ** 2;
   return {
@@ -128,7 +139,7 @@ export function nearestCorrelation(
     iterations: iter,
     converged,
     minEigenBefore,
-    minEigenAfter: e.values[n - 1]!,
+    minEigenAfter: after[n - 1]!,
     normF: Math.sqrt(normF),
     relativeChange: conv,
   };

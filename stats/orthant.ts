@@ -498,7 +498,9 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
     }
     for (let i = 0; i < M; i++) if (!(Math.abs(lambda[i]) < 1)) throw new RangeError(`mvnOrthantProbability: |loading ${i}| must be < 1`);
     factor = prepareFactor(Float64Array.from(P.perm, (m) => u[m]), Float64Array.from(P.perm, (m) => lambda[m]));
-    p1 = singleFactorAllWrong(u, lambda);
+    // Quadrature to 1e-4 absEps (or 1e-11 relative) is all the accuracy the sum needs; 16 initial panels
+    // instead of 32 make it ~3x cheaper (it is ~25% of a 2e-4 run otherwise).
+    p1 = singleFactorAllWrong(u, lambda, { absTol: 1e-4 * absEps, panels: 16 });
     g0 = fastNormalCdf(factor.a[0]);
   }
 
@@ -548,7 +550,7 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
       if (n < 31) break;
     }
   }
-  // P1's quadrature tolerance (relative 1e-11) is part of the error: it is all there is when R = R1 exactly.
-  if (factor) error += 1e-11 * p1;
+  // P1's quadrature tolerance is part of the error: it is all there is when R = R1 exactly.
+  if (factor) error += Math.max(1e-11 * p1, 1e-4 * absEps);
   return { value: Math.min(1, Math.max(0, p1 + estimate)), error, points, converged: error <= absEps };
 }

@@ -30,8 +30,12 @@ export interface CopulaBootstrapResult {
   values: number[][];
 }
 
-/** Replicates per worker round: bounds the wait between progress reports. */
-const CHUNK = 250;
+/**
+ * Replicates per worker round: bounds the wait between progress reports. Each round starts fresh worker
+ * threads (stats/bootstrap.ts), and a worker's start (TS loader, imports) costs ~0.7 s CPU, so rounds are
+ * few: B_sf = 1000, B_full = 200 makes one full-copula round and two single-factor rounds.
+ */
+const CHUNK = 500;
 
 const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
 
@@ -62,7 +66,7 @@ async function runReplicates(data: CopulaStatisticData, options: { seed: number;
 function jackknife(input: CopulaBootstrapInput): number[][] {
   const N = input.correct[0].length;
   const counts = new Uint32Array(N).fill(1);
-  const data: CopulaStatisticData = { correct: input.correct, warmStart: input.warmStart, orthant: null };
+  const data: CopulaStatisticData = { ...warmStarts(input), orthant: null };
   const out: number[][] = [];
   for (let i = 0; i < N; i++) {
     counts[i] = 0;
@@ -72,6 +76,15 @@ function jackknife(input: CopulaBootstrapInput): number[][] {
   return out;
 }
 
+/** What every replicate gets besides its counts: the matrix and the point estimate's solutions as warm starts. */
+function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "orthant"> {
+  return {
+    correct: input.correct,
+    warmStart: input.warmStart,
+    loadingsWarmStart: Array.from(input.point.loadings),
+  };
+}
+
 export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<CopulaBootstrapResult> {
   const N = input.correct[0].length;
   packErrors(input.correct); // validates the matrix before any worker starts
@@ -79,12 +92,12 @@ export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<Copu
   const Bfull = Math.min(input.Bfull, input.Bsf);
   const total = input.Bsf;
   const full = Bfull > 0 ? await runReplicates(
-    { correct: input.correct, warmStart: input.warmStart, orthant: { ...input.orthant, seed: input.seed } },
+    { ...warmStarts(input), orthant: { ...input.orthant, seed: input.seed } },
     { seed: input.seed, nItems: N, first: 0, B: Bfull, threads, progress: (d) => input.progress(d, total) },
   ) : [];
   // Replicates Bfull..Bsf-1 (distinct resamples from the full-copula ones) add the single-factor values.
   const sfOnly = await runReplicates(
-    { correct: input.correct, warmStart: input.warmStart, orthant: null },
+    { ...warmStarts(input), orthant: null },
     { seed: input.seed, nItems: N, first: Bfull, B: input.Bsf - Bfull, threads, progress: (d) => input.progress(Bfull + d, total) },
   );
   const values = [...full, ...sfOnly];

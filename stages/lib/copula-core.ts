@@ -5,7 +5,7 @@ import { allWrongCount } from "../../stats/cofailure.js";
 import { singleFactorMinres } from "../../stats/factor.js";
 import { nearestCorrelation } from "../../stats/nearestCorrelation.js";
 import { mvnOrthantProbability, type OrthantOptions } from "../../stats/orthant.js";
-import { singleFactorAllWrong } from "../../stats/singleFactorBeta.js";
+import { singleFactorAllWrongFast } from "../../stats/singleFactorBeta.js";
 import { tetrachoricMatrix } from "../../stats/tetrachoric.js";
 import { itemTotal, type ErrorBits, type ItemWeights } from "../../stats/verdictBits.js";
 
@@ -15,6 +15,14 @@ export interface CopulaCoreOptions {
   warmStart?: ArrayLike<number>;
   /** Orthant options for the full copula; null skips it (single-factor-only bootstrap replicates). */
   full: OrthantOptions | null;
+  /**
+   * Minres start for bootstrap replicates, per model (length M; NaN for a model = start cold): the point
+   * estimate's loadings. The descent converges to the same minimiser to its tolerance (1e-12) and skips the
+   * eigendecomposition of the principal-component start. (The nearest-correlation repair is not warm
+   * started: Dykstra's iteration converges linearly, so a start near the solution saved ~5% of the
+   * iterations on the real pools while moving the result by up to 4e-7; it runs cold, exactly as nearPD.)
+   */
+  loadingsWarmStart?: ArrayLike<number>;
 }
 
 export interface CopulaCore {
@@ -76,7 +84,7 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   const near = nearestCorrelation(sub, A);
   const R = near.matrix;
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) repaired[active[a] * M + active[b]] = R[a * A + b];
-  const factor = singleFactorMinres(R, A);
+  const factor = singleFactorMinres(R, A, { start: loadingsStart(options.loadingsWarmStart, active) });
   const tau = new Float64Array(A);
   for (let a = 0; a < A; a++) {
     tau[a] = thresholds[active[a]];
@@ -84,7 +92,8 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   }
   const pairs = (A * (A - 1)) / 2;
   const factorRmsResidual = pairs > 0 ? Math.sqrt(factor.residualSumSquares / pairs) : 0;
-  const beta1f = singleFactorAllWrong(tau, factor.loadings);
+  // The mode-bracketed quadrature: equal to the adaptive reference singleFactorAllWrong to ~1e-13 relative.
+  const beta1f = singleFactorAllWrongFast(tau, factor.loadings);
   const betaFull = options.full ? mvnOrthantProbability(tau, R, options.full) : null;
   return {
     ...base,
@@ -96,4 +105,16 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
     ratioSf: beta1f > 0 ? beta / beta1f : NaN,
     ratioFull: betaFull && betaFull.value > 0 ? beta / betaFull.value : NaN,
   };
+}
+
+/** The start for the active models, or undefined (cold start) when any of them has none. */
+function loadingsStart(perModel: ArrayLike<number> | undefined, active: number[]): Float64Array | undefined {
+  if (!perModel) return undefined;
+  const out = new Float64Array(active.length);
+  for (let a = 0; a < active.length; a++) {
+    const v = perModel[active[a]]!;
+    if (!Number.isFinite(v)) return undefined;
+    out[a] = v;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 // The bootstrap statistic of the copula stage, in its own module because stats/bootstrap's worker threads
 // load it by URL. Contract (stats/bootstrap.ts): (counts, data) -> numbers, pure, no state between calls.
-import { packErrors, packWeights } from "../../stats/verdictBits.js";
+import { packErrors, packWeights, type ErrorBits } from "../../stats/verdictBits.js";
 import { fitCopula } from "./copula-core.js";
 
 export interface CopulaStatisticData {
@@ -10,14 +10,24 @@ export interface CopulaStatisticData {
   warmStart: number[];
   /** Orthant options for the full copula; null = single factor only. */
   orthant: { absEps: number; maxPoints: number; seed: number } | null;
+  /** Per model (NaN = none): the point estimate's loadings, the minres start of every replicate. */
+  loadingsWarmStart?: number[];
 }
+
+// Packing the verdict matrix is a pure function of `data`, which a worker receives once and passes to every
+// replicate: memoised per data object, so a worker packs it once, not once per replicate.
+const packed = new WeakMap<CopulaStatisticData, ErrorBits>();
 
 /**
  * One replicate: the whole calibration on the resampled items (weights = counts), returning
  * [beta, beta_1f, beta/beta_1f, beta_full, beta/beta_full] (the last two NaN without `orthant`).
  */
 export function copulaReplicate(counts: Uint32Array, data: CopulaStatisticData): number[] {
-  const bits = packErrors(data.correct);
-  const fit = fitCopula(bits, { weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant });
+  let bits = packed.get(data);
+  if (!bits) packed.set(data, (bits = packErrors(data.correct)));
+  const fit = fitCopula(bits, {
+    weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant,
+    loadingsWarmStart: data.loadingsWarmStart,
+  });
   return [fit.beta, fit.beta1f, fit.ratioSf, fit.betaFull?.value ?? NaN, fit.ratioFull];
 }

@@ -152,7 +152,7 @@ const LOG_DROP = 36;
  * since L'' <= -1), and adaptive Gauss–Kronrod (15 points, QUADPACK's error scaling, as R's integrate)
  * integrates exp(L - L(z*)) over that range only, from panels about three mode-widths wide. Agreement with
  * singleFactorAllWrong: relative <= 1e-10 (tested on random cases with loadings up to the 0.9975 Heywood
- * bound and betas down to 1e-200).
+ * bound and betas below 1e-50).
  */
 export function singleFactorAllWrongFast(tau: ArrayLike<number>, lambda: ArrayLike<number>, options: { relTol?: number } = {}): number {
   const M = tau.length;

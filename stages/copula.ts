@@ -26,7 +26,12 @@ const Params = z.object({
     abs_eps: z.number().positive().default(2e-5),
     max_points: z.number().int().positive().default(1_000_000),
   }).default({ abs_eps: 2e-5, max_points: 1_000_000 }),
-  /** Cheaper orthant integration inside bootstrap replicates: its QMC error is small next to the resampling spread. */
+  /**
+   * Cheaper orthant integration inside bootstrap replicates: its QMC error is small next to the resampling
+   * spread. Measured on the real pools (16 replicates each): QMC SE of beta_full 0.1–2.7% relative (math-l5
+   * 0.17%, gpqa-mc 0.09%, lcb 0.44%, gsm 2.7%) against a bootstrap SD of the full-copula ratio of 17–38%, i.e.
+   * at most 0.5% of the replicates' variance (gsm), so the interval is the resampling spread, not QMC noise.
+   */
   boot_orthant: z.object({
     abs_eps: z.number().positive().default(2e-4),
     max_points: z.number().int().positive().default(40_000),

@@ -2,7 +2,8 @@
 // A port of EISPACK tred2/tql2 as given in JAMA (Hicks, Moler, et al., "JAMA: A Java Matrix Package",
 // EigenvalueDecomposition), after Wilkinson & Reinsch (1971) Handbook for Automatic Computation II.
 // O(n^3), backward stable; for the <= 100 x 100 correlation matrices of the pipeline (nearPD,
-// factor analysis) this is far cheaper than cyclic Jacobi.
+// factor analysis) this is far cheaper than cyclic Jacobi. Also: eigenvalues only (symmetricEigenvalues),
+// and all eigenvalues with the vectors of the smallest few only (symmetricEigenTail, for nearPD's projection).
 
 export interface SymmetricEigen {
   /** Eigenvalues in decreasing order (as R's eigen(symmetric = TRUE)). */
@@ -256,43 +257,13 @@ export function symmetricEigenTail(a: ArrayLike<number>, n: number, count: (valu
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]!) + Math.abs(off[i]!) + (i + 1 < n ? Math.abs(off[i + 1]!) : 0));
   const tiny = 2 ** -52 * Math.max(norm, Number.MIN_VALUE);
   const clusterGap = 1e-3 * norm;
-  // Tridiagonal LU of T - lambda I with partial pivoting (dgttrf): U has diagonal du0, super-diagonals du1, du2.
-  const dl = new Float64Array(n), du0 = new Float64Array(n), du1 = new Float64Array(n), du2 = new Float64Array(n);
-  const swap = new Uint8Array(n);
+  const lu = tridiagonalLU(n);
   const z = new Float64Array(n);
   const Z = new Float64Array(p * n); // tridiagonal-basis eigenvectors as rows
   let seed = 0x9e3779b9;
   // Vectors are computed from the smallest eigenvalue up, so a cluster's earlier members are at hand.
   for (let j = p - 1; j >= 0; j--) {
-    const lambda = values[n - p + j]!;
-    for (let i = 0; i < n; i++) {
-      du0[i] = diag[i]! - lambda;
-      du1[i] = i + 1 < n ? off[i + 1]! : 0;
-      dl[i] = i + 1 < n ? off[i + 1]! : 0;
-      du2[i] = 0;
-      swap[i] = 0;
-    }
-    for (let i = 0; i < n - 1; i++) {
-      if (Math.abs(du0[i]!) >= Math.abs(dl[i]!)) {
-        if (du0[i] === 0) du0[i] = tiny;
-        const f = dl[i]! / du0[i]!;
-        dl[i] = f;
-        du0[i + 1]! -= f * du1[i]!;
-      } else {
-        const f = du0[i]! / dl[i]!;
-        du0[i] = dl[i]!;
-        dl[i] = f;
-        const t = du1[i]!;
-        du1[i] = du0[i + 1]!;
-        du0[i + 1] = t - f * du0[i + 1]!;
-        if (i < n - 2) {
-          du2[i] = du1[i + 1]!;
-          du1[i + 1] = -f * du1[i + 1]!;
-        }
-        swap[i] = 1;
-      }
-    }
-    for (let i = 0; i < n; i++) if (Math.abs(du0[i]!) < tiny) du0[i] = du0[i]! < 0 ? -tiny : tiny;
+    factorShifted(lu, diag, off, values[n - p + j]!, tiny);
     // Deterministic start (a fixed LCG), so results never depend on anything but the input.
     for (let i = 0; i < n; i++) {
       seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
@@ -301,44 +272,28 @@ export function symmetricEigenTail(a: ArrayLike<number>, n: number, count: (valu
     // Cluster: the already computed vectors (indices > j) whose eigenvalues are within clusterGap, chained.
     let clusterEnd = j;
     while (clusterEnd + 1 < p && values[n - p + clusterEnd + 1]! - values[n - p + clusterEnd]! <= clusterGap) clusterEnd++;
-    for (let it = 0; it < 2; it++) {
-      for (let i = 0; i < n - 1; i++) {
-        if (swap[i]) {
-          const t = z[i]!;
-          z[i] = z[i + 1]!;
-          z[i + 1] = t - dl[i]! * z[i]!;
-        } else z[i + 1]! -= dl[i]! * z[i]!;
+    // Two solves: the eigenvalue is accurate to rounding, so the first already amplifies its eigenvector (or
+    // its cluster's subspace, uniformly) by ~1/eps; the second cleans up. Modified Gram–Schmidt against the
+    // cluster then picks a direction of the subspace not yet taken (twice: "twice is enough" for orthogonality).
+    solveShifted(lu, z);
+    normalise(z);
+    solveShifted(lu, z);
+    if (clusterEnd > j) {
+      normalise(z);
+      for (let pass = 0; pass < 2; pass++) {
+        for (let c = j + 1; c <= clusterEnd; c++) {
+          const row = c * n;
+          let dot = 0;
+          for (let i = 0; i < n; i++) dot += Z[row + i]! * z[i]!;
+          for (let i = 0; i < n; i++) z[i]! -= dot * Z[row + i]!;
+        }
       }
-      z[n - 1]! /= du0[n - 1]!;
-      if (n > 1) z[n - 2] = (z[n - 2]! - du1[n - 2]! * z[n - 1]!) / du0[n - 2]!;
-      for (let i = n - 3; i >= 0; i--) z[i] = (z[i]! - du1[i]! * z[i + 1]! - du2[i]! * z[i + 2]!) / du0[i]!;
-      for (let c = j + 1; c <= clusterEnd; c++) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += Z[c * n + i]! * z[i]!;
-        for (let i = 0; i < n; i++) z[i]! -= dot * Z[c * n + i]!;
-      }
-      let s = 0;
-      for (let i = 0; i < n; i++) s += z[i]! * z[i]!;
-      s = 1 / Math.sqrt(s);
-      for (let i = 0; i < n; i++) z[i]! *= s;
     }
+    normalise(z);
     Z.set(z, j * n);
   }
-  // Back-transform x = H z, H = P_{n-1} ... P_1 with P_k = I - u_k u_k' / h_k acting on coordinates 0..k-1
-  // (the order tred2's accumulation multiplies them in): apply P_1 first.
-  for (let j = 0; j < p; j++) {
-    const row = j * n;
-    for (let k = 1; k < n; k++) {
-      const hv = hk[k]!;
-      if (hv === 0) continue;
-      const uk = k * n;
-      let g = 0;
-      for (let i = 0; i < k; i++) g += W[uk + i]! * Z[row + i]!;
-      g /= hv;
-      for (let i = 0; i < k; i++) Z[row + i]! -= g * W[uk + i]!;
-    }
-    for (let i = 0; i < n; i++) vectors[i * p + j] = Z[row + i]!;
-  }
+  backTransform(W, hk, Z, n, p);
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) vectors[i * p + j] = Z[j * n + i]!;
   return { values, count: p, vectors };
 }
 
@@ -353,4 +308,98 @@ function hypot(a: number, b: number): number {
   const small = x > y ? y : x;
   const t = small / big;
   return big * Math.sqrt(1 + t * t);
+}
+
+interface TridiagonalLU {
+  dl: Float64Array;
+  du0: Float64Array;
+  du1: Float64Array;
+  du2: Float64Array;
+  swap: Uint8Array;
+}
+
+function tridiagonalLU(n: number): TridiagonalLU {
+  return { dl: new Float64Array(n), du0: new Float64Array(n), du1: new Float64Array(n), du2: new Float64Array(n), swap: new Uint8Array(n) };
+}
+
+/**
+ * LU of T - lambda I with partial pivoting (LAPACK dgttrf): T has diagonal `diag` and off-diagonal off[i]
+ * between rows i-1 and i; U gets diagonal du0 and super-diagonals du1, du2; pivots smaller than `tiny`
+ * (T - lambda I is singular to working precision, as it should be) become +-tiny.
+ */
+function factorShifted(lu: TridiagonalLU, diag: Float64Array, off: Float64Array, lambda: number, tiny: number): void {
+  const { dl, du0, du1, du2, swap } = lu;
+  const n = diag.length;
+  for (let i = 0; i < n; i++) {
+    du0[i] = diag[i]! - lambda;
+    const o = i + 1 < n ? off[i + 1]! : 0;
+    du1[i] = o;
+    dl[i] = o;
+    du2[i] = 0;
+    swap[i] = 0;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    if (Math.abs(du0[i]!) >= Math.abs(dl[i]!)) {
+      if (du0[i] === 0) du0[i] = tiny;
+      const f = dl[i]! / du0[i]!;
+      dl[i] = f;
+      du0[i + 1]! -= f * du1[i]!;
+    } else {
+      const f = du0[i]! / dl[i]!;
+      du0[i] = dl[i]!;
+      dl[i] = f;
+      const t = du1[i]!;
+      du1[i] = du0[i + 1]!;
+      du0[i + 1] = t - f * du0[i + 1]!;
+      if (i < n - 2) {
+        du2[i] = du1[i + 1]!;
+        du1[i + 1] = -f * du1[i + 1]!;
+      }
+      swap[i] = 1;
+    }
+  }
+  for (let i = 0; i < n; i++) if (Math.abs(du0[i]!) < tiny) du0[i] = du0[i]! < 0 ? -tiny : tiny;
+}
+
+/** z <- (T - lambda I)^-1 z with the factors of factorShifted (LAPACK dgttrs). */
+function solveShifted(lu: TridiagonalLU, z: Float64Array): void {
+  const { dl, du0, du1, du2, swap } = lu;
+  const n = z.length;
+  for (let i = 0; i < n - 1; i++) {
+    if (swap[i]) {
+      const t = z[i]!;
+      z[i] = z[i + 1]!;
+      z[i + 1] = t - dl[i]! * z[i]!;
+    } else z[i + 1]! -= dl[i]! * z[i]!;
+  }
+  z[n - 1]! /= du0[n - 1]!;
+  if (n > 1) z[n - 2] = (z[n - 2]! - du1[n - 2]! * z[n - 1]!) / du0[n - 2]!;
+  for (let i = n - 3; i >= 0; i--) z[i] = (z[i]! - du1[i]! * z[i + 1]! - du2[i]! * z[i + 2]!) / du0[i]!;
+}
+
+function normalise(z: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < z.length; i++) s += z[i]! * z[i]!;
+  s = 1 / Math.sqrt(s);
+  for (let i = 0; i < z.length; i++) z[i]! *= s;
+}
+
+/**
+ * Rows of Z (p vectors in the tridiagonal basis) <- H z, H = P_{n-1} ... P_1 with P_k = I - u_k u_k' / h_k
+ * acting on coordinates 0..k-1 (the order tred2's accumulation multiplies them in): P_1 first. Reflector
+ * by reflector over all p vectors, so u_k is read once per pass.
+ */
+function backTransform(W: Float64Array, hk: Float64Array, Z: Float64Array, n: number, p: number): void {
+  for (let k = 1; k < n; k++) {
+    const hv = hk[k]!;
+    if (hv === 0) continue;
+    const uk = k * n;
+    for (let j = 0; j < p; j++) {
+      const row = j * n;
+      let g = 0;
+      for (let i = 0; i < k; i++) g += W[uk + i]! * Z[row + i]!;
+      g /= hv;
+      for (let i = 0; i < k; i++) Z[row + i]! -= g * W[uk + i]!;
+    }
+  }
 }

@@ -13,6 +13,7 @@ import { bootstrapCopula } from "../stages/lib/copula-bootstrap.js";
 import { fitCopula } from "../stages/lib/copula-core.js";
 import { normalQuantile } from "../stats/normal.js";
 import { packErrors } from "../stats/verdictBits.js";
+import { uniformStream } from "./uniform.js";
 
 export interface BootstrapBenchRow {
   name: string;
@@ -23,17 +24,6 @@ export interface BootstrapBenchRow {
   rCpuS: number | null;
   ratio: number | null;
   targetS: number;
-}
-
-function uniformStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { certifyFiles } from "../stages/lib/certify.js";
+import { uniformStream } from "./uniform.js";
 
 export interface CertifyBench {
   models: number;
@@ -23,17 +24,6 @@ export interface CertifyBench {
   certifyCpuMs: number;
   beta: number;
   maxGain: number;
-}
-
-function uniformStream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Writes item-major rows: every model's verdict on item 0, then item 1, … (how harness exports look). */

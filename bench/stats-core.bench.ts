@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { packErrors } from "../stats/verdictBits.js";
 import { tetrachoricMatrix } from "../stats/tetrachoric.js";
+import { uniformStream } from "./uniform.js";
 
 interface BenchRow {
   name: string;
@@ -25,14 +26,7 @@ interface BenchRow {
 
 /** Seeded one-factor probit verdicts (1 = correct), rows = models. */
 function simulateVerdicts(M: number, N: number, seed: number): Uint8Array[] {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = uniformStream(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   const F = Array.from({ length: N }, normal);
   return Array.from({ length: M }, () => {

@@ -36,10 +36,10 @@ export function tableHtml(options: { table: TableData; number: number; id: strin
   const notes = (table.notes ?? []).map((n) => `<br><span class="note">${escapeHtml(n)}</span>`).join("");
   return `<figure class="table" id="${escapeHtml(options.id)}">
 <figcaption><b>Table ${options.number}.</b> ${escapeHtml(table.title)}${table.caption ? ". " + escapeHtml(table.caption) : ""}${notes}<br>${sourceLine(options.stage, options.record)}</figcaption>
-<table><thead><tr>${head}</tr></thead>
+<div class="table-scroll"><table><thead><tr>${head}</tr></thead>
 <tbody>
 ${body}
-</tbody></table>
+</tbody></table></div>
 </figure>`;
 }
 

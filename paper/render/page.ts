@@ -13,7 +13,12 @@ a.num { color: inherit; text-decoration: underline dotted var(--accent); text-un
 a.num:hover { background: #e8f1fa; }
 a.claim { font: 11px "DejaVu Sans", sans-serif; vertical-align: super; text-decoration: none; padding: 0 .2em; border-radius: 3px; }
 a.claim-unchecked { background: #fff3cd; color: #7a5b00; } a.claim-true { background: #e6f4ea; color: #1e6b34; } a.claim-false { background: #fde7e9; color: #a50e0e; }
-figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+figure { margin: 1.5rem 0; }
+/* Tables and figures may be wider than the text column (a 13-column pool table, a 71-model heatmap): let them
+   break out to the viewport, centred, and scroll sideways rather than squeeze. */
+figure.table, figure.figure { width: min(calc(100vw - 2rem), 72rem); margin-left: calc(50% - min(calc(50vw - 1rem), 36rem)); }
+.table-scroll { overflow-x: auto; }
+figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
 figcaption { font: 13px/1.45 "DejaVu Sans", system-ui, sans-serif; color: var(--ink); margin-top: .4rem; }
 figcaption .src, figcaption .note { color: var(--muted); }
 table { border-collapse: collapse; font: 13px/1.4 "DejaVu Sans", system-ui, sans-serif; margin: .5rem auto; }

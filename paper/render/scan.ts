@@ -102,6 +102,8 @@ export function scanMarkdown(markdown: string): ScannedMarkdown {
       flush();
       section = raw.replace(/^ {0,3}#{1,6}\s+/, "").replace(/\s+#+\s*$/, "").trim();
     }
+    // A list item starts its own sentence context: a sentence never runs across two bullets.
+    if (!heading && !inComment && /^\s*(?:[-*+]|\d+[.)])\s/.test(raw)) flush();
     const paraBase = para.text ? para.text.length + 1 : 0;
     // Blank out comments, code spans and placeholders on this line, left to right.
     const chars = raw.split("");

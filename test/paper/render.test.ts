@@ -122,3 +122,9 @@ test("a claim that evaluates to false fails the build, or is flagged when allowe
   assert.match(html, /<a class="claim claim-false"[^>]*>\[claim ✗ no longer supported\]<\/a>/);
   assert.ok(warnings.some((w) => /claim does not hold/.test(w)));
 });
+
+test("the sentence recorded for a number stops at a list item boundary", async () => {
+  const md = "# T\n\n- Beta is {{math-l5.beta}} here\n- and the next bullet talks about something else.\n";
+  const { numbers } = renderPaper(await options(md));
+  assert.match(numbers.numbers[0]!.sentence, /Beta is \{\{math-l5\.beta\}\} here$/);
+});

@@ -1,7 +1,7 @@
 // The code ingredient of a cache key: every local file a stage module (and its codeFiles) transitively
 // imports, found with ONE esbuild bundle pass (metafile only, nothing written), plus the lockfile versions
 // of the npm packages those files import. A file nothing imports never counts.
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import type { FileHasher } from "./hash.js";
@@ -26,19 +26,7 @@ export async function codeIngredients(options: {
   const entryPoints = [...new Set([...options.groups.values()].flat())].sort();
   const result = new Map<string, CodeIngredients>();
   if (!entryPoints.length) return result;
-  const { build } = await import("esbuild");
-  let inputs: Record<string, MetaInput>;
-  try {
-    const r = await build({
-      entryPoints, absWorkingDir: options.projectDir, bundle: true, write: false, metafile: true,
-      platform: "node", format: "esm", packages: "external", logLevel: "silent", outdir: ".cofail/esbuild-out",
-    });
-    inputs = r.metafile.inputs;
-  } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
-    const msg = errors?.map((x) => (x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : "") + x.text).join("\n");
-    throw new Error(`cannot analyse stage code: ${msg ?? (e as Error).message}`);
-  }
+  const inputs = await importGraph(options.projectDir, entryPoints);
   const versions = await lockfileVersions(options.projectDir);
   const fileHash = new Map<string, string>();
   for (const f of Object.keys(inputs)) {
@@ -67,6 +55,58 @@ export async function codeIngredients(options: {
     result.set(group, { files: sortObject(files), packages: sortObject(packages) });
   }
   return result;
+}
+
+/**
+ * The import graph of the entry points (esbuild metafile inputs). esbuild costs a few hundred ms of a no-op run,
+ * so the graph is kept in .cofail/import-graph.json with the size, mtime and inode of every file in it and reused
+ * while none of those changed: a file's imports can only change when the file does. The graph only says WHICH
+ * files count; their content hashes, computed every time, are what enters the key.
+ */
+async function importGraph(projectDir: string, entryPoints: string[]): Promise<Record<string, MetaInput>> {
+  const cacheFile = join(projectDir, ".cofail", "import-graph.json");
+  const stamp = async (f: string) => {
+    try {
+      const st = await stat(join(projectDir, f));
+      return `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return "missing";
+    }
+  };
+  try {
+    const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { entryPoints: string[]; inputs: Record<string, MetaInput>; stamps: Record<string, string> };
+    if (cached.entryPoints.join("\n") === entryPoints.join("\n")) {
+      const files = Object.keys(cached.stamps);
+      const now = await Promise.all(files.map(stamp));
+      if (files.every((f, i) => cached.stamps[f] === now[i])) return cached.inputs;
+    }
+  } catch {
+    // no cache, or an unreadable one: rebuild it
+  }
+  const { build } = await import("esbuild");
+  let inputs: Record<string, MetaInput>;
+  try {
+    const r = await build({
+      entryPoints, absWorkingDir: projectDir, bundle: true, write: false, metafile: true,
+      platform: "node", format: "esm", packages: "external", logLevel: "silent", outdir: ".cofail/esbuild-out",
+    });
+    inputs = r.metafile.inputs;
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors;
+    const msg = errors?.map((x) => (x.location ? `${x.location.file}:${x.location.line}:${x.location.column}: ` : "") + x.text).join("\n");
+    throw new Error(`cannot analyse stage code: ${msg ?? (e as Error).message}`);
+  }
+  const files = Object.keys(inputs).sort();
+  const stamps = Object.fromEntries(await Promise.all(files.map(async (f) => [f, await stamp(f)] as const)));
+  try {
+    await mkdir(join(projectDir, ".cofail"), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ entryPoints, inputs, stamps }));
+    await rename(tmp, cacheFile);
+  } catch {
+    // a read-only project still works, just without the shortcut
+  }
+  return inputs;
 }
 
 function normalise(p: string): string {

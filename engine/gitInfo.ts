@@ -7,7 +7,12 @@ export interface GitInfo { commit?: string; dirty?: boolean }
 export async function gitInfo(projectDir: string): Promise<GitInfo> {
   const git = (args: string[]) => new Promise<string | undefined>((resolve) =>
     execFile("git", args, { cwd: projectDir }, (err, stdout) => resolve(err ? undefined : stdout.trim())));
-  const [commit, status] = await Promise.all([git(["rev-parse", "HEAD"]), git(["status", "--porcelain", "--untracked-files=no"])]);
+  // cofail.lock is rewritten by every run that changes anything: counting it would make the tree "dirty"
+  // after each run and rerun the commit-stamped stages (the paper) on the next one.
+  const [commit, status] = await Promise.all([
+    git(["rev-parse", "HEAD"]),
+    git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)cofail.lock"]),
+  ]);
   return commit ? { commit, dirty: status === undefined ? undefined : status.length > 0 } : {};
 }
 

@@ -2,7 +2,7 @@
 NODE := node --import tsx
 TESTS := $(shell find test -name '*.test.ts' | sort)
 
-.PHONY: paper test check bench data clean install
+.PHONY: paper pdf test check bench data clean install
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci
@@ -12,6 +12,13 @@ install: node_modules/.package-lock.json
 
 paper: install
 	$(NODE) cli.ts run
+
+# The PDF is printed from the HTML paper by headless Chromium (Debian package `chromium`), when it is installed.
+pdf: paper
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+	  --no-first-run --disable-sync --no-pdf-header-footer --print-to-pdf=build/paper/paper.pdf \
+	  file://$(CURDIR)/build/paper/paper.html
+	@echo "wrote build/paper/paper.pdf"
 
 data: install
 	$(NODE) cli.ts data

@@ -34,7 +34,7 @@ async function sessionOptions(targets?: string[]) {
 
 program.command("run")
   .description("run the targets (default: all stages) and everything upstream of them")
-  .argument("[targets...]", "stage ids")
+  .argument("[targets...]", "stage ids, stage types (e.g. grade) or globs (e.g. 'copula-*')")
   .option("--dry", "show what would run or be restored, and why, without running")
   .option("-j, --jobs <n>", "stages run in parallel (default: available CPUs)", (v) => parseInt(v, 10))
   .option("--force", "rerun the selected stages even when cached")
@@ -51,7 +51,7 @@ program.command("run")
 
 program.command("status")
   .description("what is stale and why (never run, code changed, param changed, input changed, output missing)")
-  .argument("[targets...]", "stage ids")
+  .argument("[targets...]", "stage ids, stage types (e.g. grade) or globs (e.g. 'copula-*')")
   .option("--json", "machine-readable output")
   .action(async (targets: string[], o: { json?: boolean }) => {
     const { openSession } = await import("./engine/session.js");

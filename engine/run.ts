@@ -72,7 +72,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const startedAt = new Date();
   try {
     await sweepTemp(session.paths);
-    const forced = new Set(options.force ? (options.targets?.length ? options.targets : session.selected) : []);
+    const forced = new Set(options.force ? (session.targets.length ? session.targets : session.selected) : []);
     const outcomes = await schedule(session, { pool, reporter, jobs: options.jobs ?? availableParallelism(), forced });
     const newLock = mergeLock(session, outcomes.stageLocks);
     await writeLockFile(session.paths.lockFile, newLock);

@@ -9,6 +9,7 @@ import { resolveDatasets, type DatasetFile } from "./datasets.js";
 import { gitInfo, commitLabel, type GitInfo } from "./gitInfo.js";
 import { createFileHasher, type FileHasher } from "./hash.js";
 import { readLockFile, type LockFile } from "./lockfile.js";
+import { globToRegExp, isGlob } from "./glob.js";
 import { loadSpec, type PipelineSpec } from "./spec.js";
 
 export interface Session {
@@ -16,6 +17,8 @@ export interface Session {
   paths: ProjectPaths;
   hasher: FileHasher;
   selected: Set<string>;
+  /** The targets as stage ids (stage types and globs expanded); empty when no target was named. */
+  targets: string[];
   code: Map<string, CodeIngredients>;
   datasets: Map<string, DatasetFile[]>;
   lock: LockFile;
@@ -36,10 +39,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const paths = projectPaths(options.projectDir);
   const git = gitInfo(options.projectDir);
   const spec = await loadSpec({ projectDir: options.projectDir, file: options.specFile ?? join(options.projectDir, "pipeline.yaml"), catalog: options.catalog });
-  const targets = options.targets?.length ? options.targets : Object.keys(spec.stages);
-  for (const t of targets) {
-    if (!spec.stages[t]) throw new Error(`unknown target stage "${t}"; expected one of: ${Object.keys(spec.stages).sort().join(", ")}`);
-  }
+  const named = expandTargets(spec, options.targets ?? []);
+  const targets = named.length ? named : Object.keys(spec.stages);
   const selected = upstreamClosure(spec.deps, targets);
   const hasher = await createFileHasher({ cacheFile: paths.statCache });
   const groups = new Map<string, string[]>();
@@ -56,5 +57,25 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     readLockFile(paths.lockFile),
   ]);
   const gitCommit = needsCommit ? commitLabel(await git) : undefined;
-  return { spec, paths, hasher, selected, code, datasets, lock, git, gitCommit };
+  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit };
+}
+
+/**
+ * A target is a stage id, a stage type (`grade` = every grade stage), or a glob over stage ids (`copula-*`), so a
+ * user can run one kind of work across all pools without listing them.
+ */
+export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
+  const ids = Object.keys(spec.stages).sort();
+  const out = new Set<string>();
+  for (const t of targets) {
+    const matches = spec.stages[t] ? [t]
+      : isGlob(t) ? ids.filter((id) => globToRegExp(t).test(id))
+      : ids.filter((id) => spec.stages[id]!.type === t);
+    if (!matches.length) {
+      const types = [...new Set(ids.map((id) => spec.stages[id]!.type))].sort();
+      throw new Error(`unknown target "${t}": not a stage id, a stage type (${types.join(", ")}) or a glob matching a stage id; stage ids: ${ids.join(", ")}`);
+    }
+    for (const m of matches) out.add(m);
+  }
+  return [...out];
 }

@@ -7,6 +7,7 @@ export const stageCatalog: Record<string, string> = {
   copula: "stages/copula.ts",
   "fig-beta-k": "stages/fig-beta-k.ts",
   "fig-beta-k-all": "stages/fig-beta-k-all.ts",
+  "fig-headroom": "stages/fig-headroom.ts",
   "fig-tetrachoric-heatmap": "stages/fig-tetrachoric-heatmap.ts",
   "format-subject": "stages/format-subject.ts",
   grade: "stages/grade.ts",

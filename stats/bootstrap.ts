@@ -17,6 +17,8 @@
  * named as { moduleUrl, exportName } (an ES module URL, e.g. `new URL("./myStat.ts", import.meta.url).href`,
  * whose export `exportName` has the contract above) and `data` is structured-cloned into every worker
  * (typed arrays are copied; keep it to plain objects / arrays / typed arrays).
+ * `bootstrapWorkerPool` keeps the threads for several runs (a worker's start — TS loader, imports — costs
+ * ~0.7 s CPU): callers that report progress between rounds of replicates start the threads once.
  * Loading TypeScript in workers: on Node 20.20 a Worker given execArgv ["--import", "tsx"] still fails with
  * "Unknown file extension .ts" (checked). So when this module itself runs as .ts, each worker is started
  * from a tiny eval script that first calls the register() of tsx/esm/api and then imports the worker
@@ -75,8 +77,10 @@ export interface ParallelBootstrapOptions<D> extends BootstrapOptions {
   loaderUrl?: string | null;
 }
 
-/** Message a bootstrap worker receives. */
+/** Message a bootstrap worker receives: one contiguous block of replicates. */
 export interface BootstrapWorkerTask {
+  /** Matches the reply to its request. */
+  id: number;
   moduleUrl: string;
   exportName: string;
   data: unknown;
@@ -86,43 +90,98 @@ export interface BootstrapWorkerTask {
   count: number;
 }
 
-/**
- * Bootstrap spread over worker threads in contiguous replicate blocks; the result is bit-identical to
- * `bootstrapSequential` with the same statistic, for any number of threads.
- */
-export async function bootstrapParallel<D>(options: ParallelBootstrapOptions<D>): Promise<number[][]> {
-  const first = options.firstReplicate ?? 0;
-  const B = options.replicates;
-  const threads = Math.max(1, Math.min(options.threads, B));
+/** Reply of a bootstrap worker. */
+export interface BootstrapWorkerReply {
+  id: number;
+  values?: number[][];
+  error?: string;
+}
+
+/** One run of a pool: everything of ParallelBootstrapOptions but the threads. */
+export type BootstrapRunOptions<D> = Omit<ParallelBootstrapOptions<D>, "threads" | "loaderUrl">;
+
+export interface BootstrapWorkerPool {
+  /**
+   * Replicates [first, first + replicates) split over the pool's threads in contiguous blocks; bit-identical
+   * to `bootstrapSequential` with the same statistic, for any number of threads.
+   */
+  run<D>(options: BootstrapRunOptions<D>): Promise<number[][]>;
+  /** Terminates the threads; the pool cannot run afterwards. */
+  close(): Promise<void>;
+}
+
+/** Worker threads that stay up across runs (see bootstrapParallel for how they load TypeScript). */
+export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: string | null }): BootstrapWorkerPool {
   const asTs = import.meta.url.endsWith(".ts");
   const workerUrl = new URL(asTs ? "./bootstrapWorker.ts" : "./bootstrapWorker.js", import.meta.url).href;
   const loaderUrl = options.loaderUrl === undefined ? (asTs ? import.meta.resolve("tsx/esm/api") : null) : options.loaderUrl;
   const bootScript = loaderUrl === null
     ? `import(${JSON.stringify(workerUrl)})`
     : `import(${JSON.stringify(loaderUrl)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
-  const blocks: Promise<number[][]>[] = [];
-  for (let t = 0; t < threads; t++) {
-    const lo = first + Math.floor((B * t) / threads), hi = first + Math.floor((B * (t + 1)) / threads);
-    const task: BootstrapWorkerTask = {
-      moduleUrl: options.statistic.moduleUrl, exportName: options.statistic.exportName, data: options.data,
-      seed: options.seed, nItems: options.nItems, first: lo, count: hi - lo,
-    };
-    blocks.push(
-      new Promise((resolve, reject) => {
-        const w = new Worker(bootScript, { eval: true, workerData: task });
-        let done = false;
-        w.once("message", (m: { values?: number[][]; error?: string }) => {
-          done = true;
-          if (m.error !== undefined) reject(new Error(`bootstrap worker: ${m.error}`));
-          else resolve(m.values!);
-          void w.terminate();
-        });
-        w.once("error", (e) => { done = true; reject(e); });
-        w.once("exit", (code) => { if (!done) reject(new Error(`bootstrap worker exited with code ${code}`)); });
-      }),
-    );
+  const pending = new Map<number, { resolve: (v: number[][]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let broken: Error | null = null;
+  const failAll = (e: Error) => {
+    broken ??= e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  const workers = Array.from({ length: Math.max(1, options.threads) }, () => {
+    const w = new Worker(bootScript, { eval: true });
+    w.on("message", (m: BootstrapWorkerReply) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.error !== undefined) p.reject(new Error(`bootstrap worker: ${m.error}`));
+      else p.resolve(m.values!);
+    });
+    w.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
+    w.on("exit", (code) => failAll(new Error(`bootstrap worker exited with code ${code}`)));
+    return w;
+  });
+  let closed = false;
+  return {
+    async run<D>(o: BootstrapRunOptions<D>): Promise<number[][]> {
+      if (closed) throw new Error("bootstrap worker pool is closed");
+      if (broken) throw broken;
+      const first = o.firstReplicate ?? 0;
+      const B = o.replicates;
+      const threads = Math.max(1, Math.min(workers.length, B));
+      const blocks: Promise<number[][]>[] = [];
+      for (let t = 0; t < threads; t++) {
+        const lo = first + Math.floor((B * t) / threads), hi = first + Math.floor((B * (t + 1)) / threads);
+        const task: BootstrapWorkerTask = {
+          id: nextId++, moduleUrl: o.statistic.moduleUrl, exportName: o.statistic.exportName, data: o.data,
+          seed: o.seed, nItems: o.nItems, first: lo, count: hi - lo,
+        };
+        blocks.push(new Promise((resolve, reject) => {
+          pending.set(task.id, { resolve, reject });
+          workers[t]!.postMessage(task);
+        }));
+      }
+      return (await Promise.all(blocks)).flat();
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      broken ??= new Error("bootstrap worker pool is closed");
+      for (const w of workers) w.removeAllListeners("exit");
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/**
+ * Bootstrap spread over worker threads in contiguous replicate blocks; the result is bit-identical to
+ * `bootstrapSequential` with the same statistic, for any number of threads. Starts and ends its own threads.
+ */
+export async function bootstrapParallel<D>(options: ParallelBootstrapOptions<D>): Promise<number[][]> {
+  const pool = bootstrapWorkerPool({ threads: Math.max(1, Math.min(options.threads, options.replicates)), loaderUrl: options.loaderUrl });
+  try {
+    return await pool.run(options);
+  } finally {
+    await pool.close();
   }
-  return (await Promise.all(blocks)).flat();
 }
 
 /** Percentile interval: type-7 quantiles at (1-level)/2 and (1+level)/2 of the replicate values. */

@@ -3,7 +3,7 @@
 // resamples with rng stream r of the stage seed, so the full-copula replicates are the same resamples as
 // the first B_full single-factor ones and the result does not depend on the number of threads.
 import { availableParallelism } from "node:os";
-import { bcaInterval, bootstrapParallel, percentileInterval } from "../../stats/bootstrap.js";
+import { bcaInterval, bootstrapWorkerPool, percentileInterval, type BootstrapWorkerPool } from "../../stats/bootstrap.js";
 import { packErrors } from "../../stats/verdictBits.js";
 import type { CopulaCore } from "./copula-core.js";
 import type { CopulaStatisticData } from "./copula-statistic.js";
@@ -31,9 +31,8 @@ export interface CopulaBootstrapResult {
 }
 
 /**
- * Replicates per worker round: bounds the wait between progress reports. Each round starts fresh worker
- * threads (stats/bootstrap.ts), and a worker's start (TS loader, imports) costs ~0.7 s CPU, so rounds are
- * few: B_sf = 1000, B_full = 200 makes one full-copula round and two single-factor rounds.
+ * Replicates per worker round: bounds the wait between progress reports. The worker threads are started
+ * once per bootstrap (bootstrapWorkerPool: a worker's start costs ~0.7 s CPU) and serve every round.
  */
 const CHUNK = 500;
 
@@ -45,14 +44,14 @@ function standardError(xs: number[]): number | null {
   return Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
 }
 
-async function runReplicates(data: CopulaStatisticData, options: { seed: number; nItems: number; first: number; B: number; threads: number; progress: (d: number) => void }): Promise<number[][]> {
+async function runReplicates(pool: BootstrapWorkerPool, data: CopulaStatisticData, options: { seed: number; nItems: number; first: number; B: number; progress: (d: number) => void }): Promise<number[][]> {
   const out: number[][] = [];
   for (let done = 0; done < options.B; done += CHUNK) {
     const replicates = Math.min(CHUNK, options.B - done);
     const first = options.first + done;
-    out.push(...(await bootstrapParallel({
+    out.push(...(await pool.run({
       statistic: { moduleUrl: new URL("./copula-statistic.ts", import.meta.url).href, exportName: "copulaReplicate" },
-      data, seed: options.seed, nItems: options.nItems, firstReplicate: first, replicates, threads: options.threads,
+      data, seed: options.seed, nItems: options.nItems, firstReplicate: first, replicates,
     })));
     options.progress(out.length);
   }
@@ -91,15 +90,21 @@ export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<Copu
   const threads = input.workers ?? Math.max(1, availableParallelism());
   const Bfull = Math.min(input.Bfull, input.Bsf);
   const total = input.Bsf;
-  const full = Bfull > 0 ? await runReplicates(
-    { ...warmStarts(input), orthant: { ...input.orthant, seed: input.seed } },
-    { seed: input.seed, nItems: N, first: 0, B: Bfull, threads, progress: (d) => input.progress(d, total) },
-  ) : [];
-  // Replicates Bfull..Bsf-1 (distinct resamples from the full-copula ones) add the single-factor values.
-  const sfOnly = await runReplicates(
-    { ...warmStarts(input), orthant: null },
-    { seed: input.seed, nItems: N, first: Bfull, B: input.Bsf - Bfull, threads, progress: (d) => input.progress(Bfull + d, total) },
-  );
+  const pool = bootstrapWorkerPool({ threads: Math.max(1, Math.min(threads, Math.max(Bfull, input.Bsf - Bfull, 1))) });
+  let full: number[][], sfOnly: number[][];
+  try {
+    full = Bfull > 0 ? await runReplicates(pool,
+      { ...warmStarts(input), orthant: { ...input.orthant, seed: input.seed } },
+      { seed: input.seed, nItems: N, first: 0, B: Bfull, progress: (d) => input.progress(d, total) },
+    ) : [];
+    // Replicates Bfull..Bsf-1 (distinct resamples from the full-copula ones) add the single-factor values.
+    sfOnly = await runReplicates(pool,
+      { ...warmStarts(input), orthant: null },
+      { seed: input.seed, nItems: N, first: Bfull, B: input.Bsf - Bfull, progress: (d) => input.progress(Bfull + d, total) },
+    );
+  } finally {
+    await pool.close();
+  }
   const values = [...full, ...sfOnly];
   const col = (j: number, vs = values) => vs.map((v) => v[j]);
   let jack: number[][] | undefined;

@@ -4,42 +4,13 @@
 // Only the normal and bivariate normal CDFs come from stats/ (tested on their own against R).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
 import { normalCdf, normalQuantile } from "../../stats/normal.js";
 import poolStage, { buildPoolMatrix } from "../../stages/pool.js";
 import { cofailureRow } from "../../stages/cofailure.js";
 import { fitCopula } from "../../stages/lib/copula-core.js";
 import { packErrors } from "../../stats/verdictBits.js";
 import { hasData, loadMathL5 } from "./real-data.js";
-
-/** r with Phi2(ta, tb; r) = p by bisection (Phi2 is increasing in r). */
-function tetrachoricByBisection(ta: number, tb: number, p: number): number {
-  let lo = -0.9999, hi = 0.9999;
-  for (let it = 0; it < 80; it++) {
-    const mid = (lo + hi) / 2;
-    if (bivariateNormalCdf(ta, tb, mid) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
-
-/**
- * psych::tetrachoric's treatment of a 2x2 table with an empty cell: the empty cell becomes 0.5, the
- * thresholds stay at the raw margins, and r maximises the multinomial likelihood. Here the likelihood
- * is maximised by golden-section search over p11 (it is concave in p11) — a different route to the same r.
- */
-function fittedBothWrong(n: { n11: number; n10: number; n01: number; n00: number }, A: number, B: number): number {
-  const c = Object.fromEntries(Object.entries(n).map(([k, v]) => [k, v === 0 ? 0.5 : v])) as typeof n;
-  const ll = (p: number) => c.n11 * Math.log(p) + c.n10 * Math.log(A - p) + c.n01 * Math.log(B - p) + c.n00 * Math.log(1 - A - B + p);
-  let lo = Math.max(0, A + B - 1) + 1e-15, hi = Math.min(A, B) - 1e-15;
-  const g = (Math.sqrt(5) - 1) / 2;
-  for (let it = 0; it < 200; it++) {
-    const x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-    if (ll(x1) < ll(x2)) lo = x1;
-    else hi = x2;
-  }
-  return (lo + hi) / 2;
-}
+import { fittedBothWrong, tetrachoricByBisection } from "./independent.js";
 
 test("headline: math-l5 beta and single-factor ratio, independent re-implementation", { skip: !hasData && "no ../shared/data" }, async () => {
   const table = await loadMathL5();

@@ -101,7 +101,7 @@ test("COFAIL_DATA_MIRROR overrides the mirror, and a file missing from it fails 
   assert.match(rec.tasks.find((t) => t.partition === "beta")!.error!, /not in the mirror/);
 });
 
-test("duplicate result ids across stages fail the run; --force reruns only the named target; unknown targets are refused", async () => {
+test("duplicate result ids across stages fail the run; --force reruns only the named target; targets by type or glob; unknown targets are refused", async () => {
   const pipeline = `version: 1
 seed: 9
 stages:
@@ -132,7 +132,17 @@ stages:
   assert.deepEqual(rec.ran, ["c"]);
   assert.deepEqual(rec.tasks.map((t) => `${t.stage}:${t.status}`), ["a:up-to-date", "c:ran"]); // b not selected
 
+  // A stage type or a glob names several stages at once.
+  const byType = await runCli(dir, ["run", "spin", "--force"]);
+  assert.equal(byType.code, 0, byType.stderr);
+  assert.deepEqual((await lastRunRecord(dir)).ran, ["a", "b", "c"]);
+  const byGlob = await runCli(dir, ["run", "[bc]", "--force"]);
+  assert.equal(byGlob.code, 1, "a bracket is not a glob here: an unknown target");
+  const star = await runCli(dir, ["run", "c*", "--force"]);
+  assert.equal(star.code, 0, star.stderr);
+  assert.deepEqual((await lastRunRecord(dir)).ran, ["c"]);
+
   const unknown = await runCli(dir, ["run", "nope"]);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /unknown target stage "nope"; expected one of: a, b, c/);
+  assert.match(unknown.stderr, /unknown target "nope": not a stage id, a stage type \(spin\) or a glob matching a stage id; stage ids: a, b, c/);
 });

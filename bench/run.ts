@@ -42,7 +42,7 @@ await guarded("stats-core: tetrachoric matrix vs psych::tetrachoric", async () =
     const ours = row.oursMs / 1000, r = row.psychMs === null ? null : row.psychMs / 1000;
     const ratio = r === null ? null : ours / r;
     console.log(`tetrachoric-${row.name}: ours ${seconds(ours)}, R ${seconds(r)}, ratio ${ratio?.toFixed(3) ?? "n/a"} (wall)`);
-    summary.push({ name: `tetrachoric ${row.models}x${row.items} (${row.name})`, ours: seconds(ours), r: seconds(r), ratio: ratio?.toFixed(3) ?? "n/a", target: "—", pass: null });
+    summary.push({ name: `tetrachoric ${row.models}x${row.items} (${row.name})`, ours: seconds(ours), r: seconds(r), ratio: ratio?.toFixed(3) ?? "n/a", target: ">= 50x (ratio <= 0.02)", pass: ratio === null ? null : ratio <= 0.02 });
   }
 });
 
@@ -63,7 +63,7 @@ if (existsSync(certifyFile)) {
     };
     const c = await benchCertify(quick ? { items: 10_000 } : {});
     console.log(`certify: ours ${seconds(c.certifyMs / 1000, 2)}, R n/a, ratio n/a (wall)`);
-    summary.push({ name: `certify ${c.models}x${c.items} (wall)`, ours: seconds(c.certifyMs / 1000, 2), r: "n/a", ratio: "n/a", target: "—", pass: null });
+    summary.push({ name: `certify ${c.models}x${c.items} (wall)`, ours: seconds(c.certifyMs / 1000, 2), r: "n/a", ratio: "n/a", target: "a few s (<= 5 s)", pass: quick ? null : c.certifyMs <= 5000 });
   });
 }
 
@@ -71,8 +71,9 @@ await guarded("bootstrap: copula underpricing ratio (stages/lib/copula-bootstrap
   const rows = await benchBootstrap(quick ? { Bsf: 100, Bfull: 20, rReplicates: 2 } : {});
   for (const b of rows) {
     summary.push({
-      name: `${b.name}, B=${b.B} (cpu)`, ours: seconds(b.oursCpuS, 1), r: b.rCpuS === null ? "n/a" : `${seconds(b.rCpuS, 1)} (extrap.)`,
-      ratio: b.ratio?.toFixed(3) ?? "n/a", target: `ours <= ${b.targetS} s`, pass: quick ? null : b.oursCpuS <= b.targetS,
+      // The issue's targets are wall-clock on 2 cores; CPU is shown too (it is what a busy machine cannot distort).
+      name: `${b.name}, B=${b.B}`, ours: `${seconds(b.oursWallS, 1)} wall, ${seconds(b.oursCpuS, 1)} cpu`, r: b.rCpuS === null ? "n/a" : `${seconds(b.rCpuS, 1)} cpu (extrap.)`,
+      ratio: b.ratio?.toFixed(3) ?? "n/a", target: `wall <= ${b.targetS} s on 2 cores`, pass: quick ? null : b.oursWallS <= b.targetS,
     });
   }
 });

@@ -83,7 +83,7 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) sub[a * A + b] = a === b ? 1 : tetra.matrix[active[a] * M + active[b]];
   // Anderson-accelerated Dykstra (the same limit as nearPD, closer to it than nearPD at its own tolerance):
   // 2-3x fewer eigendecompositions on the real pools. Point estimate and replicates alike, so it is one statistic.
-  const near = nearestCorrelation(sub, A, { accelerate: "none" });
+  const near = nearestCorrelation(sub, A, { accelerate: "anderson" });
   const R = near.matrix;
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) repaired[active[a] * M + active[b]] = R[a * A + b];
   const factor = singleFactorMinres(R, A, { start: loadingsStart(options.loadingsWarmStart, active) });

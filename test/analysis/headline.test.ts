@@ -10,7 +10,7 @@ import { cofailureRow } from "../../stages/cofailure.js";
 import { fitCopula } from "../../stages/lib/copula-core.js";
 import { packErrors } from "../../stats/verdictBits.js";
 import { hasData, loadMathL5 } from "./real-data.js";
-import { fittedBothWrong, tetrachoricByBisection } from "./independent.js";
+import { fittedBothWrong, minresByAls, singleFactorBetaTrapezoid, tetrachoricByBisection } from "./independent.js";
 
 test("headline: math-l5 beta and single-factor ratio, independent re-implementation", { skip: !hasData && "no ../shared/data" }, async () => {
   const table = await loadMathL5();
@@ -67,27 +67,10 @@ test("headline: math-l5 beta and single-factor ratio, independent re-implementat
   // Single factor by minres on the repaired matrix the stage used (the repair itself is checked against
   // R's Matrix::nearPD in the stats tests), fitted here by plain alternating least squares.
   const Rr = Array.from({ length: M }, (_, a) => Array.from({ length: M }, (_, b) => fit.repaired[a * M + b]));
-  const lam = new Array(M).fill(0.7);
-  for (let sweep = 0; sweep < 5000; sweep++) {
-    let move = 0;
-    for (let m = 0; m < M; m++) {
-      let num = 0, den = 0;
-      for (let k = 0; k < M; k++) if (k !== m) { num += Rr[m][k] * lam[k]; den += lam[k] * lam[k]; }
-      const next = Math.max(-Math.sqrt(0.995), Math.min(Math.sqrt(0.995), num / den));
-      move = Math.max(move, Math.abs(next - lam[m]));
-      lam[m] = next;
-    }
-    if (move < 1e-13) break;
-  }
+  const lam = minresByAls(Rr);
   // beta_1f by the trapezoid rule on a fine grid (the integrand is smooth and negligible beyond |z| = 9).
   const tauM = matrix.models.map((_, a) => tau[pos[a]]);
-  let beta1f = 0;
-  const h = 0.001;
-  for (let z = -9; z <= 9 + 1e-12; z += h) {
-    let prod = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-    for (let m = 0; m < M; m++) prod *= normalCdf((tauM[m] - lam[m] * z) / Math.sqrt(1 - lam[m] * lam[m]));
-    beta1f += prod * h;
-  }
+  const beta1f = singleFactorBetaTrapezoid(tauM, lam);
   const ratio = beta / beta1f;
   assert.ok(Math.abs(fit.beta1f / beta1f - 1) < 1e-4, `beta_1f stage ${fit.beta1f} vs independent ${beta1f}`);
   assert.ok(Math.abs(fit.ratioSf / ratio - 1) < 1e-4, `ratio stage ${fit.ratioSf} vs independent ${ratio}`);

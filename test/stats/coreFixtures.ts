@@ -13,17 +13,9 @@ export function reference(): Reference {
   return cached;
 }
 
-/** Mulberry32: a small seeded uniform generator on [0, 1), enough for property tests. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (the benchmarks' generator): a small seeded uniform generator on [0, 1), enough for property tests. */
+export { uniformStream as seededUniform } from "../../bench/uniform.js";
+import { uniformStream as seededUniform } from "../../bench/uniform.js";
 
 /** Standard normal draws by Box–Muller from a seeded uniform generator. */
 export function seededNormal(seed: number): () => number {

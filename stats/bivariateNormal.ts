@@ -118,6 +118,32 @@ export function bivariateNormalUpper(h: number, k: number, r: number): number {
 }
 
 /**
+ * Phi2(h, k; r) given the marginals Ph = Phi(h), Pk = Phi(k) — the same value as bivariateNormalCdf,
+ * bit for bit, for callers that evaluate many r at fixed (h, k) (a tetrachoric Newton solve): the
+ * independence term Phi(h) Phi(k) of the Drezner-Wesolowsky integral then costs no erfc per call.
+ */
+export function bivariateNormalCdfGivenMarginals(h: number, k: number, r: number, Ph: number, Pk: number): number {
+  const ar = Math.abs(r);
+  if (!(ar < 0.925) || !Number.isFinite(h) || !Number.isFinite(k)) return bivariateNormalUpper(-h, -k, r);
+  if (r === 0) return Ph * Pk;
+  // The |r| < 0.925 branch of bivariateNormalUpper at (-h, -k): (-h)(-k) = hk and (-h)^2 = h^2 exactly.
+  const g = ar < 0.3 ? RULE6 : ar < 0.75 ? RULE12 : RULE20;
+  const gw = g.w;
+  const gx = g.x;
+  const n = gw.length;
+  const hk = h * k;
+  const hs = (h * h + k * k) / 2;
+  const asr = Math.asin(r) / 2;
+  let bvn = 0;
+  for (let i = 0; i < n; i++) {
+    const sn = Math.sin(asr * gx[i]!);
+    bvn += gw[i]! * Math.exp((sn * hk - hs) / (1 - sn * sn));
+  }
+  bvn = (bvn * asr) / TWO_PI + Ph * Pk;
+  return Math.max(0, Math.min(1, bvn));
+}
+
+/**
  * Phi2(h, k; r) = P(X < h, Y < k) for a standard bivariate normal with correlation r, |r| <= 1.
  * By symmetry of the centred normal, P(X < h, Y < k) = P(X > -h, Y > -k) = BVND(-h, -k, r).
  */

@@ -48,8 +48,12 @@ export function pairBothWrongCounts(bits: ErrorBits, options: WeightOptions = {}
     }
     return out;
   }
-  // Weighted: mask model m by each weight plane once, then AND with every partner.
+  // Weighted: when the weights sum to about N (a bootstrap resample), repeat each item weight-many times
+  // in an expanded bitset (M N bit writes once), so every pair is ONE popcount pass over total/32 words
+  // instead of one per weight plane. The counts are the same integers either way.
   const P = weights.planes.length;
+  const expandedWords = Math.ceil(weights.total / 32);
+  if (expandedWords < P * W) return pairCountsExpanded(bits, weights, expandedWords, out);
   const masked = new Uint32Array(P * W);
   for (let m = 0; m < M; m++) {
     const a = errors[m]!;
@@ -69,6 +73,55 @@ export function pairBothWrongCounts(bits: ErrorBits, options: WeightOptions = {}
       }
       out[m * M + n] = total;
       out[n * M + m] = total;
+    }
+  }
+  return out;
+}
+
+/** Weighted pair counts over item-repeated bitsets (see pairBothWrongCounts); fills and returns `out`. */
+function pairCountsExpanded(bits: ErrorBits, weights: ItemWeights, E: number, out: Float64Array): Float64Array {
+  const { models: M, items: N, words: W, errors } = bits;
+  // Item weights from the bit planes, each item's first position in the expanded bitset, and the
+  // drawn (weight > 0) items, so that building visits only the set bits of (errors & drawn).
+  const P = weights.planes.length;
+  const weight = new Uint32Array(N);
+  const start = new Uint32Array(N);
+  const drawn = new Uint32Array(W);
+  for (let p = 0; p < P; p++) {
+    const plane = weights.planes[p]!;
+    for (let w = 0; w < W; w++) drawn[w]! |= plane[w]!;
+    for (let i = 0; i < N; i++) weight[i]! += ((plane[i >>> 5]! >>> (i & 31)) & 1) << p;
+  }
+  for (let i = 0, pos = 0; i < N; i++) {
+    start[i] = pos;
+    pos += weight[i]!;
+  }
+  const expanded = new Uint32Array(M * E);
+  for (let m = 0; m < M; m++) {
+    const a = errors[m]!;
+    const base = m * E;
+    for (let w = 0; w < W; w++) {
+      let x = a[w]! & drawn[w]!;
+      while (x !== 0) {
+        const i = (w << 5) + 31 - Math.clz32(x & -x);
+        x &= x - 1;
+        const from = start[i]!;
+        const to = from + weight[i]!;
+        for (let j = from; j < to; j++) expanded[base + (j >>> 5)]! |= 1 << (j & 31);
+      }
+    }
+  }
+  for (let m = 0; m < M; m++) {
+    const offA = m * E;
+    let own = 0;
+    for (let w = 0; w < E; w++) own += popcount32(expanded[offA + w]!);
+    out[m * M + m] = own;
+    for (let n = m + 1; n < M; n++) {
+      const offB = n * E;
+      let c = 0;
+      for (let w = 0; w < E; w++) c += popcount32(expanded[offA + w]! & expanded[offB + w]!);
+      out[m * M + n] = c;
+      out[n * M + m] = c;
     }
   }
   return out;

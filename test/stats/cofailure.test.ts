@@ -131,3 +131,24 @@ test("phiCoefficient and meanPairwiseRho", () => {
   const m = Float64Array.of(1, 0.2, 0.4, 0.2, 1, NaN, 0.4, NaN, 1);
   assert.ok(Math.abs(meanPairwiseRho(m, 3) - 0.3) < 1e-15);
 });
+
+test("weighted pair counts: item-repeated path (weights summing to ~N) and bit-plane path agree with a per-item loop", () => {
+  const M = 9;
+  const N = 333; // not a multiple of 32: tail bits
+  const rows = simulate(M, N, 11);
+  const bits = packErrors(rows);
+  const u = seededUniform(12);
+  const resample = new Array<number>(N).fill(0);
+  for (let i = 0; i < N; i++) resample[Math.floor(u() * N)]!++; // a bootstrap draw: total N -> expanded path
+  const heavy = resample.map((w, i) => (i === 7 ? 5000 : w)); // total >> N -> bit-plane path
+  for (const weights of [resample, heavy, new Array<number>(N).fill(0)]) {
+    const both = pairBothWrongCounts(bits, { weights: packWeights(weights) });
+    for (let a = 0; a < M; a++) {
+      for (let b = 0; b < M; b++) {
+        let ref = 0;
+        for (let i = 0; i < N; i++) if (rows[a]![i] === 0 && rows[b]![i] === 0) ref += weights[i]!;
+        assert.equal(both[a * M + b], ref, `pair (${a}, ${b})`);
+      }
+    }
+  }
+});

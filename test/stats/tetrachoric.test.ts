@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { packErrors, packWeights } from "../../stats/verdictBits.js";
 import { solveBivariateCorrelation, tetrachoric, tetrachoricMatrix, toTwoByTwo } from "../../stats/tetrachoric.js";
-import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
+import { bivariateNormalCdf, bivariateNormalPdf } from "../../stats/bivariateNormal.js";
 import { normalQuantile } from "../../stats/normal.js";
 import { caseRows, maxAbsDiff, reference, seededUniform } from "./coreFixtures.js";
 
@@ -102,4 +102,23 @@ test("weighted matrix equals the matrix of the replicated items; warm start repr
   const warm = tetrachoricMatrix(packErrors(rows), { warmStart: plain.matrix });
   for (let i = 0; i < plain.matrix.length; i++) assert.ok(Math.abs(plain.matrix[i]! - warm.matrix[i]!) < 1e-11);
   assert.ok(warm.iterations < plain.iterations, "warm start saves Newton steps");
+});
+
+test("the Halley solve stops only at the root: Phi2(h, k; r) = p to 1e-13, r to 1e-10 where r is determined", () => {
+  const u = seededUniform(31);
+  let worst = 0;
+  for (let c = 0; c < 400; c++) {
+    const h = normalQuantile(0.03 + 0.94 * u());
+    const k = normalQuantile(0.03 + 0.94 * u());
+    const rTrue = -0.95 + 1.94 * u();
+    const p = bivariateNormalCdf(h, k, rTrue);
+    // dPhi2/dr = phi2: where it is tiny (|r| near 1, h far from k) Phi2 is flat and r only known to ~1e-16 / phi2.
+    const slope = bivariateNormalPdf(h, k, rTrue);
+    for (const start of [rTrue + 0.03, rTrue - 0.1, 0, 0.9, undefined]) {
+      const { r } = solveBivariateCorrelation(h, k, p, { warmStart: start });
+      worst = Math.max(worst, Math.abs(bivariateNormalCdf(h, k, r) - p));
+      assert.ok(Math.abs(r - rTrue) < 1e-10 || Math.abs(r - rTrue) * slope < 1e-14, `h ${h}, k ${k}, r ${rTrue}, start ${start}: got ${r}`);
+    }
+  }
+  assert.ok(worst < 1e-13, `worst residual ${worst}`);
 });

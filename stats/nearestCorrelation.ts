@@ -28,6 +28,17 @@ export interface NearestCorrelationOptions {
   accelerate?: "anderson" | "none";
   /** Anderson memory m (differences kept). Default 5 (m = 2..5 all work; 5 took the fewest iterations on the real pools). */
   andersonMemory?: number;
+  /**
+   * Anderson only: start the fixed-point iteration from this diagonal of Dykstra's R (the `diagonal` of an
+   * earlier result, e.g. the bootstrap point estimate's) instead of the input's; NaN entries start cold. The
+   * map and its fixed point do not depend on the start, only the number of steps to reach it does.
+   */
+  initialDiagonal?: ArrayLike<number>;
+  /**
+   * Compute minEigenBefore / minEigenAfter (default true). Bootstrap replicates need only the matrix, and
+   * each of these costs an eigenvalue decomposition; false reports NaN instead (unless it came for free).
+   */
+  diagnostics?: boolean;
 }
 
 export interface NearestCorrelationResult {
@@ -43,6 +54,8 @@ export interface NearestCorrelationResult {
   normF: number;
   /** Last relative change (nearPD's rel.tol). */
   relativeChange: number;
+  /** Anderson only: the converged diagonal of Dykstra's R, a warm start (`initialDiagonal`) for a nearby problem. */
+  diagonal?: Float64Array;
 }
 
 /** Infinity norm: max absolute row sum (R's norm(x, "I")). */
@@ -71,13 +84,16 @@ export function nearestCorrelation(
   const x0 = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) x0[i * n + j] = (x[i * n + j]! + x[j * n + i]!) / 2;
 
+  if (options.initialDiagonal && options.accelerate !== "anderson") throw new RangeError("initialDiagonal needs accelerate: \"anderson\"");
+  if (options.initialDiagonal && options.initialDiagonal.length !== n) throw new RangeError(`initialDiagonal has ${options.initialDiagonal.length} entries, expected ${n}`);
+  const diagnostics = options.diagnostics ?? true;
   const run = options.accelerate === "anderson"
-    ? andersonProjections(x0, n, { eigTol, convTol, maxit, memory: options.andersonMemory ?? 5 })
+    ? andersonProjections(x0, n, { eigTol, convTol, maxit, memory: options.andersonMemory ?? 5, start: options.initialDiagonal })
     : dykstraProjections(x0, n, { eigTol, convTol, maxit });
   let X: Float64Array = run.X;
   const { iter, converged, conv } = run;
   // Both loops start by decomposing x0 itself: its smallest eigenvalue comes for free (bit-identical).
-  const minEigenBefore = Number.isNaN(run.minEigenFirst) && n > 0 ? symmetricEigenvalues(x0, n)[n - 1]! : run.minEigenFirst;
+  const minEigenBefore = Number.isNaN(run.minEigenFirst) && n > 0 && diagnostics ? symmetricEigenvalues(x0, n)[n - 1]! : run.minEigenFirst;
   // do2eigen: make it strictly positive definite, rescale to the old diagonal, then unit diagonal.
   // Q diag(max(d, eps)) Q' is formed as X + Q_low diag(eps - d_low) Q_low' from the eigenpairs below eps only
   // (as the projection: the same set, equal to rounding), a tail decomposition instead of a full one.
@@ -108,7 +124,7 @@ export function nearestCorrelation(
     X = Z;
   }
   for (let i = 0; i < n; i++) X[i * n + i] = 1;
-  const after = symmetricEigenvalues(X, n);
+  const minEigenAfter = diagnostics ? symmetricEigenvalues(X, n)[n - 1]! : NaN;
   let normF = 0;
   for (let i = 0; i < n * n; i++) normF += (x0[i]! - X[i]!) ** 2;
   return {
@@ -116,9 +132,10 @@ export function nearestCorrelation(
     iterations: iter,
     converged,
     minEigenBefore,
-    minEigenAfter: after[n - 1]!,
+    minEigenAfter,
     normF: Math.sqrt(normF),
     relativeChange: conv,
+    ...(run.diagonal ? { diagonal: run.diagonal } : {}),
   };
 }
 
@@ -128,8 +145,10 @@ interface ProjectionRun {
   iter: number;
   converged: boolean;
   conv: number;
-  /** Smallest eigenvalue of the first matrix projected (x0 in both loops); NaN without iterations. */
+  /** Smallest eigenvalue of the first matrix projected when that is x0 (a cold start); else NaN. */
   minEigenFirst: number;
+  /** Anderson: the final diagonal of R. */
+  diagonal?: Float64Array;
 }
 
 interface ProjectionOptions {
@@ -220,11 +239,15 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
  * ill-conditioned are dropped (oldest first), and the history is cleared (a plain step taken) when the
  * residual ||g(z) - z|| grows or the mixing coefficients blow up.
  */
-function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions & { memory: number }): ProjectionRun {
+function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions & { memory: number; start?: ArrayLike<number> }): ProjectionRun {
   const m = Math.max(1, Math.floor(o.memory));
   const R = Float64Array.from(x0);
   const S = new Float64Array(n * n);
-  const z = Float64Array.from({ length: n }, (_, i) => x0[i * n + i]!);
+  const z = Float64Array.from({ length: n }, (_, i) => {
+    const w = o.start?.[i];
+    return w !== undefined && Number.isFinite(w) ? w : x0[i * n + i]!;
+  });
+  const cold = o.start === undefined;
   let Y: Float64Array = Float64Array.from(x0);
   let X = Y;
   const f = new Float64Array(n);
@@ -244,7 +267,7 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
     for (let i = 0; i < n; i++) R[i * n + i] = z[i]!;
     const p = psdProjection(R, n, o.eigTol, S);
     X = p.X;
-    if (iter === 0) minEigenFirst = p.minEigen;
+    if (iter === 0 && cold) minEigenFirst = p.minEigen;
     let residual = 0;
     for (let i = 0; i < n; i++) {
       f[i] = 1 - X[i * n + i]!;
@@ -291,7 +314,8 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
       for (let i = 0; i < n; i++) z[i]! -= c * col[i]!;
     }
   }
-  return { X, iter, converged, conv, minEigenFirst };
+  // z is the diagonal of the R whose projection was the last (converged) iterate.
+  return { X, iter, converged, conv, minEigenFirst, diagonal: z };
 }
 
 /**

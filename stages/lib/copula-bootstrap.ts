@@ -81,6 +81,7 @@ function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "ort
     correct: input.correct,
     warmStart: input.warmStart,
     loadingsWarmStart: Array.from(input.point.loadings),
+    repairWarmStart: Array.from(input.point.repairDiagonal),
   };
 }
 

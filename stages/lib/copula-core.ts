@@ -23,6 +23,13 @@ export interface CopulaCoreOptions {
    * iterations on the real pools while moving the result by up to 4e-7; it runs cold, exactly as nearPD.)
    */
   loadingsWarmStart?: ArrayLike<number>;
+  /**
+   * Start of the (Anderson-accelerated) repair for bootstrap replicates, per model (NaN = none): the point
+   * estimate's `repairDiagonal`. The repair converges to the same matrix from any start; a start near the
+   * solution takes fewer eigendecompositions. Given this, the repair's eigenvalue diagnostics (minimum eigenvalue
+   * before and after, which only the point estimate reports) are skipped.
+   */
+  repairWarmStart?: ArrayLike<number>;
 }
 
 export interface CopulaCore {
@@ -36,6 +43,8 @@ export interface CopulaCore {
   repaired: Float64Array;
   mineigBefore: number;
   mineigAfter: number;
+  /** The repair's converged diagonal of Dykstra's R per model (NaN for inactive models): a warm start for replicates. */
+  repairDiagonal: Float64Array;
   loadings: Float64Array;
   factorRmsResidual: number;
   allWrong: number;
@@ -68,9 +77,10 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   }
   const A = active.length;
   const repaired = new Float64Array(M * M).fill(NaN);
+  const repairDiagonal = new Float64Array(M).fill(NaN);
   const loadings = new Float64Array(M).fill(NaN);
   const base = {
-    active, thresholds, tetrachoric: tetra.matrix, correctedPairs: tetra.correctedPairs, repaired, loadings, allWrong, beta,
+    active, thresholds, tetrachoric: tetra.matrix, correctedPairs: tetra.correctedPairs, repaired, repairDiagonal, loadings, allWrong, beta,
   };
   if (neverWrong || A === 0) {
     return {
@@ -83,8 +93,10 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) sub[a * A + b] = a === b ? 1 : tetra.matrix[active[a] * M + active[b]];
   // Anderson-accelerated Dykstra (the same limit as nearPD, closer to it than nearPD at its own tolerance):
   // 2-3x fewer eigendecompositions on the real pools. Point estimate and replicates alike, so it is one statistic.
-  const near = nearestCorrelation(sub, A, { accelerate: "anderson" });
+  const start = options.repairWarmStart ? Float64Array.from(active, (m) => options.repairWarmStart![m]!) : undefined;
+  const near = nearestCorrelation(sub, A, { accelerate: "anderson", initialDiagonal: start, diagnostics: start === undefined });
   const R = near.matrix;
+  if (near.diagonal) for (let a = 0; a < A; a++) repairDiagonal[active[a]] = near.diagonal[a]!;
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) repaired[active[a] * M + active[b]] = R[a * A + b];
   const factor = singleFactorMinres(R, A, { start: loadingsStart(options.loadingsWarmStart, active) });
   const tau = new Float64Array(A);

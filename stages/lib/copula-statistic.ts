@@ -12,6 +12,8 @@ export interface CopulaStatisticData {
   orthant: { absEps: number; maxPoints: number; seed: number } | null;
   /** Per model (NaN = none): the point estimate's loadings, the minres start of every replicate. */
   loadingsWarmStart?: number[];
+  /** Per model (NaN = none): the point estimate's repair diagonal, the start of every replicate's repair. */
+  repairWarmStart?: number[];
 }
 
 // Packing the verdict matrix is a pure function of `data`, which a worker receives once and passes to every
@@ -27,7 +29,7 @@ export function copulaReplicate(counts: Uint32Array, data: CopulaStatisticData):
   if (!bits) packed.set(data, (bits = packErrors(data.correct)));
   const fit = fitCopula(bits, {
     weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant,
-    loadingsWarmStart: data.loadingsWarmStart,
+    loadingsWarmStart: data.loadingsWarmStart, repairWarmStart: data.repairWarmStart,
   });
   return [fit.beta, fit.beta1f, fit.ratioSf, fit.betaFull?.value ?? NaN, fit.ratioFull];
 }

@@ -160,3 +160,33 @@ test("accelerated path: a valid correlation matrix is left (nearly) unchanged", 
   assert.ok(res.converged);
   for (let i = 0; i < n * n; i++) assert.ok(Math.abs(res.matrix[i]! - r[i]!) < 1e-12);
 });
+
+test("anderson warm start from a nearby problem's diagonal: same matrix, no more iterations", () => {
+  const u = seededUniform(20261128);
+  const n = 40;
+  // One factor plus large symmetric noise: not positive semidefinite.
+  const lam = Array.from({ length: n }, () => 0.3 + 0.6 * u());
+  const base = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) {
+    const v = i === j ? 1 : Math.max(-0.99, Math.min(0.99, lam[i]! * lam[j]! + 0.5 * (u() - 0.5)));
+    base[i * n + j] = base[j * n + i] = v;
+  }
+  const point = nearestCorrelation(base, n, { accelerate: "anderson" });
+  assert.ok(point.minEigenBefore < -0.05, `test matrix should be clearly non-PSD, min eigenvalue ${point.minEigenBefore}`);
+  assert.equal(point.diagonal?.length, n);
+  // A nearby problem, as a bootstrap replicate is.
+  const near = Float64Array.from(base);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const v = Math.max(-0.99, Math.min(0.99, base[i * n + j]! + 0.02 * (u() - 0.5)));
+    near[i * n + j] = near[j * n + i] = v;
+  }
+  const cold = nearestCorrelation(near, n, { accelerate: "anderson" });
+  const warm = nearestCorrelation(near, n, { accelerate: "anderson", initialDiagonal: point.diagonal, diagnostics: false });
+  assert.ok(warm.converged);
+  let diff = 0;
+  for (let i = 0; i < n * n; i++) diff = Math.max(diff, Math.abs(warm.matrix[i]! - cold.matrix[i]!));
+  assert.ok(diff <= 1e-6, `warm vs cold max diff ${diff}`);
+  assert.ok(warm.iterations <= cold.iterations, `warm ${warm.iterations} vs cold ${cold.iterations} iterations`);
+  assert.ok(Number.isNaN(warm.minEigenAfter), "diagnostics: false skips the eigenvalue report");
+  assert.throws(() => nearestCorrelation(near, n, { initialDiagonal: point.diagonal }), /needs accelerate/);
+});

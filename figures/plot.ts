@@ -2,6 +2,7 @@
 // Caveats (toolchain.md): categorical legends are HTML, not SVG, and ramp legends need a canvas and crash under
 // jsdom, so a figure with `color.legend` is refused here; draw the legend as marks or use vega-lite instead.
 import type { PlotOptions } from "@observablehq/plot";
+import { stableSvgIds } from "./stableIds.js";
 import { plotStyle, PALETTE, SIZES } from "./theme.js";
 
 export async function plotToSvg(options: PlotOptions): Promise<string> {
@@ -24,7 +25,7 @@ export async function plotToSvg(options: PlotOptions): Promise<string> {
     const svg = figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg");
     if (!svg) throw new Error("plotToSvg: Plot produced no <svg>");
     // XMLSerializer keeps the xmlns attribute (outerHTML drops it and resvg then rejects the document).
-    return new window.XMLSerializer().serializeToString(svg);
+    return stableSvgIds(new window.XMLSerializer().serializeToString(svg));
   } finally {
     window.close();
   }

@@ -2,6 +2,7 @@
 // serialise. vega estimates text widths from character counts when `canvas` is absent, which keeps the layout
 // independent of installed fonts and therefore byte-stable.
 import type { TopLevelSpec } from "vega-lite";
+import { stableSvgIds } from "./stableIds.js";
 import { vegaLiteConfig } from "./theme.js";
 
 export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
@@ -11,7 +12,7 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = vegaLite.compile(themed).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
-    return await view.toSVG();
+    return stableSvgIds(await view.toSVG());
   } finally {
     view.finalize();
   }

@@ -63,3 +63,16 @@ test("Plot figure: xmlns kept, deterministic SVG and PNG", async () => {
 test("Plot legends are refused instead of silently lost", async () => {
   await assert.rejects(plotToSvg({ color: { legend: true }, marks: [] }), /legend/);
 });
+
+test("an SVG does not depend on how many figures the process rendered before it (ids renumbered)", async () => {
+  const spec: TopLevelSpec = {
+    data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+    mark: { type: "line", clip: true },
+    encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+  };
+  const first = await vegaLiteToSvg(spec);
+  await vegaLiteToSvg(spec); // advances vega's internal id counters
+  const third = await vegaLiteToSvg(spec);
+  assert.match(first, /clip-path="url\(#clip0\)"/);
+  assert.equal(third, first);
+});

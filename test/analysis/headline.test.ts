@@ -4,13 +4,12 @@
 // Only the normal and bivariate normal CDFs come from stats/ (tested on their own against R).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { normalCdf, normalQuantile } from "../../stats/normal.js";
 import poolStage, { buildPoolMatrix } from "../../stages/pool.js";
 import { cofailureRow } from "../../stages/cofailure.js";
 import { fitCopula } from "../../stages/lib/copula-core.js";
 import { packErrors } from "../../stats/verdictBits.js";
 import { hasData, loadMathL5 } from "./real-data.js";
-import { fittedBothWrong, minresByAls, singleFactorBetaTrapezoid, tetrachoricByBisection } from "./independent.js";
+import { minresByAls, plainAllWrong, plainTetrachorics, singleFactorBetaTrapezoid } from "./independent.js";
 
 test("headline: math-l5 beta and single-factor ratio, independent re-implementation", { skip: !hasData && "no ../shared/data" }, async () => {
   const table = await loadMathL5();
@@ -26,28 +25,12 @@ test("headline: math-l5 beta and single-factor ratio, independent re-implementat
   const items = [...byModel.get(models[0])!.keys()].filter((i) => models.every((m) => byModel.get(m)!.has(i)));
   const N = items.length;
   const err = models.map((m) => items.map((i) => 1 - byModel.get(m)!.get(i)!));
-  let allWrong = 0;
-  for (let i = 0; i < N; i++) {
-    let all = 1;
-    for (let m = 0; m < models.length; m++) all *= err[m][i];
-    allWrong += all;
-  }
+  const allWrong = plainAllWrong(err);
   const beta = allWrong / N;
 
   // --- independent: thresholds, tetrachorics (bisection), minres by plain gradient-free coordinate sweeps
   const M = models.length;
-  const errCount = err.map((e) => e.reduce((a, b) => a + b, 0));
-  const rate = errCount.map((c) => c / N);
-  const tau = rate.map((p) => normalQuantile(p));
-  const R: number[][] = Array.from({ length: M }, () => new Array(M).fill(1));
-  for (let a = 0; a < M; a++) for (let b = a + 1; b < M; b++) {
-    let n11 = 0;
-    for (let i = 0; i < N; i++) n11 += err[a][i] * err[b][i];
-    const ea = errCount[a], eb = errCount[b];
-    const cells = { n11, n10: ea - n11, n01: eb - n11, n00: N - ea - eb + n11 };
-    const p11 = Object.values(cells).some((v) => v === 0) ? fittedBothWrong(cells, normalCdf(tau[a]), normalCdf(tau[b])) : n11 / N;
-    R[a][b] = R[b][a] = tetrachoricByBisection(tau[a], tau[b], p11);
-  }
+  const { tau, R } = plainTetrachorics(err);
 
   // --- the stages on the same data
   const matrix = buildPoolMatrix([table], poolStage.params.parse({ name: "math-l5" }));

@@ -118,22 +118,8 @@ export function singleFactorAllWrong(
   lambda: ArrayLike<number>,
   options: AdaptiveOptions = {},
 ): number {
-  const M = tau.length;
-  if (lambda.length !== M) throw new RangeError("tau and lambda must have the same length");
-  const t = new Float64Array(M);
-  const l = new Float64Array(M);
-  for (let m = 0; m < M; m++) {
-    const lm = lambda[m]!;
-    if (!(Math.abs(lm) < 1)) throw new RangeError(`|lambda[${m}]| = ${Math.abs(lm)} must be < 1`);
-    const s = Math.sqrt(1 - lm * lm);
-    t[m] = tau[m]! / s;
-    l[m] = lm / s;
-  }
-  const f = (z: number) => {
-    let logp = -0.5 * z * z - LOG_SQRT_2PI;
-    for (let m = 0; m < M; m++) logp += logNormalCdf(t[m]! - l[m]! * z);
-    return Math.exp(logp);
-  };
+  const logIntegrand = singleFactorLogIntegrand(tau, lambda);
+  const f = (z: number) => Math.exp(logIntegrand(z));
   return integrateAdaptive(f, -Z_MAX, Z_MAX, { relTol: 1e-11, panels: 32, ...options }).value;
 }
 
@@ -156,21 +142,8 @@ const LOG_DROP = 36;
  */
 export function singleFactorAllWrongFast(tau: ArrayLike<number>, lambda: ArrayLike<number>, options: { relTol?: number } = {}): number {
   const M = tau.length;
-  if (lambda.length !== M) throw new RangeError("tau and lambda must have the same length");
-  const t = new Float64Array(M);
-  const l = new Float64Array(M);
-  for (let m = 0; m < M; m++) {
-    const lm = lambda[m]!;
-    if (!(Math.abs(lm) < 1)) throw new RangeError(`|lambda[${m}]| = ${Math.abs(lm)} must be < 1`);
-    const sd = Math.sqrt(1 - lm * lm);
-    t[m] = tau[m]! / sd;
-    l[m] = lm / sd;
-  }
-  const logIntegrand = (z: number) => {
-    let v = -0.5 * z * z - LOG_SQRT_2PI;
-    for (let m = 0; m < M; m++) v += logNormalCdf(t[m]! - l[m]! * z);
-    return v;
-  };
+  const { t, l } = standardisedFactor(tau, lambda);
+  const logIntegrand = singleFactorLogIntegrand(tau, lambda, { t, l });
   // L(z), L'(z), L''(z) in one pass: d/dx log Phi(x) = r(x) = phi(x)/Phi(x) (inverse Mills ratio), r' = -r (x + r).
   let L0 = 0, L1 = 0, L2 = 0;
   const evaluate = (z: number) => {
@@ -290,4 +263,38 @@ function millsLowerTail(x: number): number {
   if (x === -Infinity) return Infinity;
   const z = 1 / (x * x);
   return -x / (1 - z * (1 - z * (3 - z * (15 - z * (105 - z * 945)))));
+}
+
+/**
+ * The factor model in standard form: Phi((tau_m - lambda_m z) / sqrt(1 - lambda_m^2)) = Phi(t_m - l_m z) with
+ * t_m = tau_m / s_m, l_m = lambda_m / s_m, s_m = sqrt(1 - lambda_m^2). Checks |lambda_m| < 1.
+ */
+function standardisedFactor(tau: ArrayLike<number>, lambda: ArrayLike<number>): { t: Float64Array; l: Float64Array } {
+  const M = tau.length;
+  if (lambda.length !== M) throw new RangeError("tau and lambda must have the same length");
+  const t = new Float64Array(M);
+  const l = new Float64Array(M);
+  for (let m = 0; m < M; m++) {
+    const lm = lambda[m]!;
+    if (!(Math.abs(lm) < 1)) throw new RangeError(`|lambda[${m}]| = ${Math.abs(lm)} must be < 1`);
+    const s = Math.sqrt(1 - lm * lm);
+    t[m] = tau[m]! / s;
+    l[m] = lm / s;
+  }
+  return { t, l };
+}
+
+/** L(z) = log phi(z) + sum_m log Phi(t_m - l_m z), the log of the single-factor all-wrong integrand. */
+function singleFactorLogIntegrand(
+  tau: ArrayLike<number>,
+  lambda: ArrayLike<number>,
+  standard: { t: Float64Array; l: Float64Array } = standardisedFactor(tau, lambda),
+): (z: number) => number {
+  const { t, l } = standard;
+  const M = t.length;
+  return (z: number) => {
+    let v = -0.5 * z * z - LOG_SQRT_2PI;
+    for (let m = 0; m < M; m++) v += logNormalCdf(t[m]! - l[m]! * z);
+    return v;
+  };
 }

@@ -80,10 +80,10 @@ seed: 1
 stages:
   a:
     type: spin
-    params: { iterations: 60000000, id: a.x }
+    params: { iterations: 200000000, id: a.x }
   b:
     type: spin
-    params: { iterations: 60000000, id: b.x }
+    params: { iterations: 200000000, id: b.x }
 `;
   const interval = async (jobs: string) => {
     const dir = await makeProject({ pipeline });
@@ -122,7 +122,9 @@ test("an output failing its schema is an error, is not cached, and leaves earlie
 });
 
 test("a concurrent second run waits, then gives up with a clear message; a dead holder's lock is taken over", async () => {
-  const dir = await makeProject({ pipeline: SLOW, files: BASIC_FILES });
+  // The holder must still be running when the second run gives up, however slow the machine: its
+  // stage would spin for minutes, and it is killed below.
+  const dir = await makeProject({ pipeline: SLOW.replace("400000000", "400000000000"), files: BASIC_FILES });
   const first = spawnCli(dir, ["run", "--jobs", "2"]);
   await waitForOutput(first, /start {2}slow/);
   const second = await runCli(dir, ["run", "--wait", "1"]);

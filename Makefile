@@ -2,7 +2,7 @@
 NODE := node --import tsx
 TESTS := $(shell find test -name '*.test.ts' | sort)
 
-.PHONY: paper pdf test check bench data clean install
+.PHONY: paper pdf test check bench data clean install wasm
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci
@@ -32,6 +32,10 @@ check: install
 
 bench: install
 	$(NODE) bench/run.ts
+
+# Recompile the WebAssembly eigen kernel (stats/wasm/eigenKernel.as.ts -> eigenKernel.wasm.ts, committed).
+wasm: install
+	$(NODE) stats/wasm/build.ts
 
 clean:
 	$(NODE) cli.ts clean

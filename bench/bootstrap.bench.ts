@@ -1,6 +1,7 @@
 /**
  * Benchmark: the copula stage's underpricing-ratio bootstrap (stages/lib/copula-bootstrap.ts, the code the
- * pipeline runs) on a simulated 67-model x 1000-item matrix:
+ * pipeline runs) on a simulated 67-model x 1000-item matrix and, with the data mirror, on the LiveCodeBench
+ * pool (71 models x 400 problems):
  *   - single-factor ratio beta / beta_1f, B = 1000 (target <= 10 s), and
  *   - full-copula ratio beta / beta_full, B = 200 (target <= 60 s), orthant options = the stage's boot defaults,
  * each timed as process CPU (all worker threads) and wall; when Rscript is present, R's equivalent
@@ -13,6 +14,7 @@ import { bootstrapCopula } from "../stages/lib/copula-bootstrap.js";
 import { fitCopula } from "../stages/lib/copula-core.js";
 import { normalQuantile } from "../stats/normal.js";
 import { packErrors } from "../stats/verdictBits.js";
+import { liveCodeBenchPool } from "./pools.js";
 import { uniformStream } from "./uniform.js";
 
 export interface BootstrapBenchRow {
@@ -77,34 +79,39 @@ async function rPerReplicate(correct: number[][], full: boolean, reps: number, o
   }
 }
 
-export async function benchBootstrap(options: { Bsf?: number; Bfull?: number; rReplicates?: number; workers?: number } = {}): Promise<BootstrapBenchRow[]> {
+export async function benchBootstrap(options: { Bsf?: number; Bfull?: number; rReplicates?: number; workers?: number; realPool?: boolean } = {}): Promise<BootstrapBenchRow[]> {
   const Bsf = options.Bsf ?? 1000, Bfull = options.Bfull ?? 200, rReps = options.rReplicates ?? 4;
   const seed = 20260625;
-  const correct = simulateCorrect(67, 1000, seed);
-  // The copula stage's defaults (stages/copula.ts): point orthant 2e-5 / 1e6, bootstrap orthant 2e-4 / 40k points.
-  const point = fitCopula(packErrors(correct), { full: { absEps: 2e-5, maxPoints: 1_000_000, seed } });
-  const bootOrthant = { absEps: 2e-4, maxPoints: 40_000 };
-  console.log(`simulated 67 x 1000: beta ${point.beta.toFixed(4)}, beta_1f ${point.beta1f.toFixed(4)}, beta_full ${point.betaFull?.value.toFixed(4)}, ` +
-    `ratio sf ${point.ratioSf.toFixed(3)}, full ${point.ratioFull.toFixed(3)}, factor RMS residual ${point.factorRmsResidual.toFixed(3)}`);
+  const pools: { pool: string; correct: number[][] }[] = [{ pool: "simulated 67x1000", correct: simulateCorrect(67, 1000, seed) }];
+  const lcb = options.realPool === false ? null : await liveCodeBenchPool();
+  if (lcb) pools.push({ pool: `pool-lcb ${lcb.length}x${lcb[0]!.length}`, correct: lcb.map((r) => Array.from(r)) });
   const rows: BootstrapBenchRow[] = [];
-  for (const [name, B, full, targetS] of [["bootstrap-ratio-single-factor", Bsf, false, 10], ["bootstrap-ratio-full-copula", Bfull, true, 60]] as const) {
-    const c0 = process.cpuUsage(), t0 = performance.now();
-    const res = await bootstrapCopula({
-      correct, seed, Bsf: B, Bfull: full ? B : 0, level: 0.9, method: "percentile", warmStart: Array.from(point.tetrachoric),
-      point, orthant: bootOrthant, workers: options.workers ?? 2, progress: () => {},
-    });
-    const dc = process.cpuUsage(c0);
-    const oursWallS = (performance.now() - t0) / 1000, oursCpuS = (dc.user + dc.system) / 1e6;
-    const s = res.summary;
-    const ci = full ? s.full!.ratioFull : s.ratioSf;
-    console.log(`${name}: B = ${B}, 90% CI ${ci.lower?.toFixed(3)}–${ci.upper?.toFixed(3)} (failed ${full ? s.full!.failed : s.failed}); ` +
-      `${oursCpuS.toFixed(2)} s cpu, ${oursWallS.toFixed(2)} s wall`);
-    const per = await rPerReplicate(correct, full, full ? Math.max(2, Math.ceil(rReps / 2)) : rReps, bootOrthant);
-    const rCpuS = per === null ? null : per * B;
-    const ratio = rCpuS === null ? null : oursCpuS / rCpuS;
-    if (per !== null) console.log(`  R loop: ${per.toFixed(3)} s cpu per replicate -> ${rCpuS!.toFixed(1)} s for B = ${B}`);
-    console.log(`${name}: ours ${oursCpuS.toFixed(2)} s, R ${rCpuS?.toFixed(2) ?? "n/a"} s, ratio ${ratio?.toFixed(3) ?? "n/a"}`);
-    rows.push({ name, B, oursCpuS, oursWallS, rCpuS, ratio, targetS });
+  for (const { pool, correct } of pools) {
+    // The copula stage's defaults (stages/copula.ts): point orthant 2e-5 / 1e6, bootstrap orthant 2e-4 / 40k points.
+    const point = fitCopula(packErrors(correct), { full: { absEps: 2e-5, maxPoints: 1_000_000, seed } });
+    const bootOrthant = { absEps: 2e-4, maxPoints: 40_000 };
+    console.log(`${pool}: beta ${point.beta.toFixed(4)}, beta_1f ${point.beta1f.toFixed(4)}, beta_full ${point.betaFull?.value.toFixed(4)}, ` +
+      `ratio sf ${point.ratioSf.toFixed(3)}, full ${point.ratioFull.toFixed(3)}, factor RMS residual ${point.factorRmsResidual.toFixed(3)}`);
+    for (const [kind, B, full, targetS] of [["bootstrap-ratio-single-factor", Bsf, false, 10], ["bootstrap-ratio-full-copula", Bfull, true, 60]] as const) {
+      const name = `${kind} (${pool})`;
+      const c0 = process.cpuUsage(), t0 = performance.now();
+      const res = await bootstrapCopula({
+        correct, seed, Bsf: B, Bfull: full ? B : 0, level: 0.9, method: "percentile", warmStart: Array.from(point.tetrachoric),
+        point, orthant: bootOrthant, workers: options.workers ?? 2, progress: () => {},
+      });
+      const dc = process.cpuUsage(c0);
+      const oursWallS = (performance.now() - t0) / 1000, oursCpuS = (dc.user + dc.system) / 1e6;
+      const s = res.summary;
+      const ci = full ? s.full!.ratioFull : s.ratioSf;
+      console.log(`${name}: B = ${B}, 90% CI ${ci.lower?.toFixed(3)}–${ci.upper?.toFixed(3)} (failed ${full ? s.full!.failed : s.failed}); ` +
+        `${oursCpuS.toFixed(2)} s cpu, ${oursWallS.toFixed(2)} s wall`);
+      const per = await rPerReplicate(correct, full, full ? Math.max(2, Math.ceil(rReps / 2)) : rReps, bootOrthant);
+      const rCpuS = per === null ? null : per * B;
+      const ratio = rCpuS === null ? null : oursCpuS / rCpuS;
+      if (per !== null) console.log(`  R loop: ${per.toFixed(3)} s cpu per replicate -> ${rCpuS!.toFixed(1)} s for B = ${B}`);
+      console.log(`${name}: ours ${oursCpuS.toFixed(2)} s, R ${rCpuS?.toFixed(2) ?? "n/a"} s, ratio ${ratio?.toFixed(3) ?? "n/a"}`);
+      rows.push({ name, B, oursCpuS, oursWallS, rCpuS, ratio, targetS });
+    }
   }
   return rows;
 }

@@ -2,14 +2,13 @@
  * Benchmark: tetrachoric correlation matrix of a pool's error indicators, ours (stats/tetrachoric.ts)
  * vs R's psych::tetrachoric (smooth = FALSE) timed in the same run on the same matrix:
  *   - a simulated 67-model x 1000-item one-factor probit matrix (seeded), and
- *   - when ../shared/data exists, LiveCodeBench code generation (2024-04-17 snapshot; the block of
- *     problems every model has; pass@1 > 50 counts as correct) — real data, for timing only.
+ *   - when ../shared/data exists, the paper's LiveCodeBench pool: the three leaderboard snapshots through the
+ *     pipeline's own adapter (400-problem common block), code grader (majority of samples) and pool builder,
+ *     i.e. the 71-model x 400-problem matrix of pool-lcb — real data, for timing only.
  * Run: node --import tsx -e 'import("./bench/stats-core.bench.ts").then((m) => m.benchStatsCore())'
  */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { execa } from "execa";
+import { liveCodeBenchPool } from "./pools.js";
 import { packErrors } from "../stats/verdictBits.js";
 import { tetrachoricMatrix } from "../stats/tetrachoric.js";
 import { uniformStream } from "./uniform.js";
@@ -34,25 +33,6 @@ function simulateVerdicts(M: number, N: number, seed: number): Uint8Array[] {
     const tau = -1.4 + 1.8 * uniform();
     return Uint8Array.from(F, (f) => (l * f + Math.sqrt(1 - l * l) * normal() >= tau ? 1 : 0));
   });
-}
-
-/** LiveCodeBench 2024-04-17: models x problems present for every model, pass@1 > 50 = correct. */
-async function liveCodeBenchVerdicts(dataRoot: string): Promise<Uint8Array[] | null> {
-  const file = `${dataRoot}/livecodebench-codegen/raw/livecodebench.github.io/2024-04-17_8ed5690c/src/mocks/performances_generation.json`;
-  if (!existsSync(file)) return null;
-  const json = JSON.parse(await readFile(file, "utf8")) as { performances: { question_id: string; model: string; "pass@1": number }[] };
-  const byModel = new Map<string, Map<string, number>>();
-  for (const p of json.performances) {
-    if (!byModel.has(p.model)) byModel.set(p.model, new Map());
-    byModel.get(p.model)!.set(p.question_id, p["pass@1"]);
-  }
-  const models = [...byModel.keys()].sort();
-  let common = [...byModel.get(models[0]!)!.keys()];
-  for (const m of models) common = common.filter((q) => byModel.get(m)!.has(q));
-  common.sort();
-  const rows = models.map((m) => Uint8Array.from(common, (q) => (byModel.get(m)!.get(q)! > 50 ? 1 : 0)));
-  // psych drops models without variance; so do we, to time the same problem.
-  return rows.filter((r) => r.some((v) => v === 1) && r.some((v) => v === 0));
 }
 
 async function psychTetrachoric(rows: Uint8Array[]): Promise<{ ms: number; rho: number[] } | null> {
@@ -113,10 +93,7 @@ export async function benchStatsCore(options: { repeats?: number } = {}): Promis
   const repeats = options.repeats ?? 9;
   const rows: BenchRow[] = [];
   rows.push(await benchOne("simulated", simulateVerdicts(67, 1000, 20260625), repeats));
-  const dataRoot = fileURLToPath(new URL("../../shared/data", import.meta.url));
-  if (existsSync(dataRoot)) {
-    const lcb = await liveCodeBenchVerdicts(dataRoot);
-    if (lcb) rows.push(await benchOne("livecodebench-2024-04-17", lcb, repeats));
-  }
+  const lcb = await liveCodeBenchPool();
+  if (lcb) rows.push(await benchOne("pool-lcb", lcb, repeats));
   return rows;
 }

@@ -1,19 +1,47 @@
 /**
- * Benchmark: 67-dimensional normal orthant probability (abseps 1e-5), ours vs R mvtnorm::pmvnorm
- * (GenzBretz) in the same run, on the committed 67-dim reference problem; CPU time is the headline (shared
- * machine). Also times ours without the single-factor control variate (controlVariate: "none") for the record.
+ * Benchmark: normal orthant probability (abseps 1e-5), ours vs R mvtnorm::pmvnorm (GenzBretz) in the same
+ * run, on the committed 67-dim reference problem and (with the data mirror) on the LiveCodeBench pool's
+ * copula (thresholds and repaired tetrachoric matrix of its 71 models, as the copula stage integrates it);
+ * CPU time is the headline (shared machine). Also times ours without the single-factor control variate
+ * (controlVariate: "none") for the record.
  * Run: node --import tsx -e 'import("./bench/stats-sampling.bench.ts").then((m) => m.benchStatsSampling())'
  */
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
+import { fitCopula } from "../stages/lib/copula-core.js";
 import { mvnOrthantProbability } from "../stats/orthant.js";
+import { packErrors } from "../stats/verdictBits.js";
+import { liveCodeBenchPool } from "./pools.js";
 
 interface OrthantCase { name: string; upper: number[]; corr: number[]; dim: number }
 
-export async function benchStatsSampling(options: { repeats?: number } = {}): Promise<{ oursMs: number; pmvnormMs: number | null; ratio: number | null; cpuRatio: number | null; oursCpuMs: number; pmvnormCpuMs: number | null; plainCpuMs: number }> {
+export interface OrthantBenchRow {
+  name: string;
+  dim: number;
+  oursMs: number; pmvnormMs: number | null; ratio: number | null; cpuRatio: number | null;
+  oursCpuMs: number; pmvnormCpuMs: number | null; plainCpuMs: number;
+}
+
+export async function benchStatsSampling(options: { repeats?: number } = {}): Promise<OrthantBenchRow[]> {
   const repeats = options.repeats ?? 7;
   const ref = JSON.parse(await readFile(new URL("../test/reference/stats-orthant.json", import.meta.url), "utf8"));
-  const c: OrthantCase = ref.orthant.find((x: OrthantCase) => x.name === "dim67");
+  const cases: OrthantCase[] = [ref.orthant.find((x: OrthantCase) => x.name === "dim67")];
+  const lcb = await liveCodeBenchPool();
+  if (lcb) {
+    const fit = fitCopula(packErrors(lcb), { full: null });
+    const M = lcb.length;
+    cases.push({
+      name: "pool-lcb", dim: fit.active.length,
+      upper: fit.active.map((m) => fit.thresholds[m]!),
+      corr: fit.active.flatMap((a) => fit.active.map((b) => fit.repaired[a * M + b]!)),
+    });
+  }
+  const rows: OrthantBenchRow[] = [];
+  for (const c of cases) rows.push(await benchOrthantCase(c, repeats));
+  return rows;
+}
+
+async function benchOrthantCase(c: OrthantCase, repeats: number): Promise<OrthantBenchRow> {
   const upper = Float64Array.from(c.upper), R = Float64Array.from(c.corr);
   // JIT warm-up of both integrands (a few calls: the first ones run in V8's baseline tiers).
   for (let s = 0; s < 4; s++) mvnOrthantProbability(upper, R, { absEps: 1e-5, seed: 990 + s });
@@ -59,10 +87,10 @@ export async function benchStatsSampling(options: { repeats?: number } = {}): Pr
   const pmvnormMs = haveR && rTimes.length > 0 ? median(rTimes) : null;
   const ratio = pmvnormMs ? oursMs / pmvnormMs : null;
   const cpuRatio = haveR && rCpu.length > 0 ? median(cpu) / median(rCpu) : null;
-  console.log(`67-dim orthant, abseps 1e-5 (medians of ${repeats}): ours ${oursMs.toFixed(0)} ms wall / ${median(cpu).toFixed(0)} ms cpu; pmvnorm ${pmvnormMs?.toFixed(0) ?? "n/a"} ms wall / ${haveR && rCpu.length ? median(rCpu).toFixed(0) : "n/a"} ms cpu; ratio wall ${ratio?.toFixed(2) ?? "n/a"}, cpu ${cpuRatio?.toFixed(2) ?? "n/a"} (target <= 0.5)`);
+  console.log(`${c.name}: ${c.dim}-dim orthant, abseps 1e-5 (medians of ${repeats}): ours ${oursMs.toFixed(0)} ms wall / ${median(cpu).toFixed(0)} ms cpu; pmvnorm ${pmvnormMs?.toFixed(0) ?? "n/a"} ms wall / ${haveR && rCpu.length ? median(rCpu).toFixed(0) : "n/a"} ms cpu; ratio wall ${ratio?.toFixed(2) ?? "n/a"}, cpu ${cpuRatio?.toFixed(2) ?? "n/a"} (target <= 0.5)`);
   const oursCpuMs = median(cpu), pmvnormCpuMs = haveR && rCpu.length ? median(rCpu) : null;
-  console.log(`orthant-67: ours ${(oursCpuMs / 1000).toFixed(3)} s, R ${pmvnormCpuMs === null ? "n/a" : (pmvnormCpuMs / 1000).toFixed(3)} s, ratio ${cpuRatio?.toFixed(3) ?? "n/a"} (cpu)`);
-  return { oursMs, pmvnormMs, ratio, cpuRatio, oursCpuMs, pmvnormCpuMs, plainCpuMs: median(plainCpu) };
+  console.log(`orthant-${c.name}: ours ${(oursCpuMs / 1000).toFixed(3)} s, R ${pmvnormCpuMs === null ? "n/a" : (pmvnormCpuMs / 1000).toFixed(3)} s, ratio ${cpuRatio?.toFixed(3) ?? "n/a"} (cpu)`);
+  return { name: c.name, dim: c.dim, oursMs, pmvnormMs, ratio, cpuRatio, oursCpuMs, pmvnormCpuMs, plainCpuMs: median(plainCpu) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchStatsSampling();

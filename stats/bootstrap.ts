@@ -17,12 +17,14 @@
  * named as { moduleUrl, exportName } (an ES module URL, e.g. `new URL("./myStat.ts", import.meta.url).href`,
  * whose export `exportName` has the contract above) and `data` is structured-cloned into every worker
  * (typed arrays are copied; keep it to plain objects / arrays / typed arrays).
- * `bootstrapWorkerPool` keeps the threads for several runs (a worker's start — TS loader, imports — costs
- * ~0.7 s CPU): callers that report progress between rounds of replicates start the threads once.
- * Loading TypeScript in workers: on Node 20.20 a Worker given execArgv ["--import", "tsx"] still fails with
- * "Unknown file extension .ts" (checked). So when this module itself runs as .ts, each worker is started
- * from a tiny eval script that first calls the register() of tsx/esm/api and then imports the worker
- * module; compiled .js runs import the .js worker directly.
+ * `bootstrapWorkerPool` keeps the threads for several runs: callers that report progress between rounds of
+ * replicates start the threads once.
+ * Loading TypeScript in workers: Node 20 cannot import .ts. With `prepareModule` (e.g. engine/workerModule's
+ * runnableModuleUrl, which bundles a .ts module to plain JS) the worker entry and each statistic module are
+ * mapped to URLs a worker imports directly (a worker then starts in ~0.1 s). Without it, when this module
+ * runs as .ts, each worker is started from a tiny eval script that calls the register() of `loaderUrl`
+ * (default tsx/esm/api) and imports the .ts files as they are (~0.7 s CPU per worker); compiled .js runs
+ * import the .js worker directly.
  *
  * Intervals: percentile (Efron & Tibshirani §13.3) and BCa (Efron 1987, "Better bootstrap confidence
  * intervals", JASA 82, 171–185; the formulas of R `boot::boot.ci(type = "bca")`, with type-7 quantiles
@@ -73,7 +75,9 @@ export interface ParallelBootstrapOptions<D> extends BootstrapOptions {
   data: D;
   /** Worker threads (>= 1). */
   threads: number;
-  /** Module URL whose register() installs a TS loader in each worker; default tsx/esm/api when running as .ts, none otherwise. */
+  /** Maps a module URL to one a worker can import (e.g. a .ts module to its JS bundle); then no loader is used. */
+  prepareModule?: (url: string) => Promise<string>;
+  /** Without prepareModule: module whose register() installs a TS loader in each worker; default tsx/esm/api when running as .ts, none otherwise. */
   loaderUrl?: string | null;
 }
 
@@ -81,7 +85,10 @@ export interface ParallelBootstrapOptions<D> extends BootstrapOptions {
 export interface BootstrapWorkerTask {
   /** Matches the reply to its request. */
   id: number;
+  /** What the worker imports: the statistic module itself or its plain-JS bundle. */
   moduleUrl: string;
+  /** The statistic module as the caller named it (for messages). */
+  sourceUrl: string;
   exportName: string;
   data: unknown;
   seed: Seed;
@@ -98,7 +105,7 @@ export interface BootstrapWorkerReply {
 }
 
 /** One run of a pool: everything of ParallelBootstrapOptions but the threads. */
-export type BootstrapRunOptions<D> = Omit<ParallelBootstrapOptions<D>, "threads" | "loaderUrl">;
+export type BootstrapRunOptions<D> = Omit<ParallelBootstrapOptions<D>, "threads" | "loaderUrl" | "prepareModule">;
 
 export interface BootstrapWorkerPool {
   /**
@@ -111,13 +118,14 @@ export interface BootstrapWorkerPool {
 }
 
 /** Worker threads that stay up across runs (see bootstrapParallel for how they load TypeScript). */
-export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: string | null }): BootstrapWorkerPool {
+export function bootstrapWorkerPool(options: {
+  threads: number; loaderUrl?: string | null; prepareModule?: (url: string) => Promise<string>;
+}): BootstrapWorkerPool {
   const asTs = import.meta.url.endsWith(".ts");
   const workerUrl = new URL(asTs ? "./bootstrapWorker.ts" : "./bootstrapWorker.js", import.meta.url).href;
-  const loaderUrl = options.loaderUrl === undefined ? (asTs ? import.meta.resolve("tsx/esm/api") : null) : options.loaderUrl;
-  const bootScript = loaderUrl === null
-    ? `import(${JSON.stringify(workerUrl)})`
-    : `import(${JSON.stringify(loaderUrl)}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
+  const prepare = options.prepareModule;
+  const loaderUrl = prepare ? null : options.loaderUrl === undefined ? (asTs ? import.meta.resolve("tsx/esm/api") : null) : options.loaderUrl;
+  const moduleUrl = (url: string) => (prepare ? prepare(url) : Promise.resolve(url));
   const pending = new Map<number, { resolve: (v: number[][]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | null = null;
@@ -126,7 +134,11 @@ export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: stri
     for (const p of pending.values()) p.reject(e);
     pending.clear();
   };
-  const workers = Array.from({ length: Math.max(1, options.threads) }, () => {
+  // The threads start as soon as the worker entry is runnable (bundled, when .ts), while the caller goes on.
+  const started = moduleUrl(workerUrl).then((url) => Array.from({ length: Math.max(1, options.threads) }, () => {
+    const bootScript = loaderUrl === null
+      ? `import(${JSON.stringify(url)})`
+      : `import(${JSON.stringify(loaderUrl)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
     const w = new Worker(bootScript, { eval: true });
     w.on("message", (m: BootstrapWorkerReply) => {
       const p = pending.get(m.id);
@@ -138,11 +150,13 @@ export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: stri
     w.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
     w.on("exit", (code) => failAll(new Error(`bootstrap worker exited with code ${code}`)));
     return w;
-  });
+  }));
+  started.catch(() => undefined); // surfaced by run(); an unused pool must not raise an unhandled rejection
   let closed = false;
   return {
     async run<D>(o: BootstrapRunOptions<D>): Promise<number[][]> {
       if (closed) throw new Error("bootstrap worker pool is closed");
+      const [workers, statisticUrl] = await Promise.all([started, moduleUrl(o.statistic.moduleUrl)]);
       if (broken) throw broken;
       const first = o.firstReplicate ?? 0;
       const B = o.replicates;
@@ -151,7 +165,7 @@ export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: stri
       for (let t = 0; t < threads; t++) {
         const lo = first + Math.floor((B * t) / threads), hi = first + Math.floor((B * (t + 1)) / threads);
         const task: BootstrapWorkerTask = {
-          id: nextId++, moduleUrl: o.statistic.moduleUrl, exportName: o.statistic.exportName, data: o.data,
+          id: nextId++, moduleUrl: statisticUrl, sourceUrl: o.statistic.moduleUrl, exportName: o.statistic.exportName, data: o.data,
           seed: o.seed, nItems: o.nItems, first: lo, count: hi - lo,
         };
         blocks.push(new Promise((resolve, reject) => {
@@ -165,6 +179,7 @@ export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: stri
       if (closed) return;
       closed = true;
       broken ??= new Error("bootstrap worker pool is closed");
+      const workers = await started.catch(() => [] as Worker[]);
       for (const w of workers) w.removeAllListeners("exit");
       await Promise.all(workers.map((w) => w.terminate()));
     },
@@ -176,7 +191,9 @@ export function bootstrapWorkerPool(options: { threads: number; loaderUrl?: stri
  * `bootstrapSequential` with the same statistic, for any number of threads. Starts and ends its own threads.
  */
 export async function bootstrapParallel<D>(options: ParallelBootstrapOptions<D>): Promise<number[][]> {
-  const pool = bootstrapWorkerPool({ threads: Math.max(1, Math.min(options.threads, options.replicates)), loaderUrl: options.loaderUrl });
+  const pool = bootstrapWorkerPool({
+    threads: Math.max(1, Math.min(options.threads, options.replicates)), loaderUrl: options.loaderUrl, prepareModule: options.prepareModule,
+  });
   try {
     return await pool.run(options);
   } finally {

@@ -10,7 +10,7 @@ async function runTask(task: BootstrapWorkerTask): Promise<BootstrapWorkerReply>
   try {
     const mod = (await import(task.moduleUrl)) as Record<string, unknown>;
     const statistic = mod[task.exportName];
-    if (typeof statistic !== "function") throw new Error(`${task.moduleUrl} has no function export "${task.exportName}"`);
+    if (typeof statistic !== "function") throw new Error(`${task.sourceUrl} has no function export "${task.exportName}"`);
     const values = bootstrapSequential(statistic as BootstrapStatistic<unknown>, task.data, {
       seed: task.seed, nItems: task.nItems, firstReplicate: task.first, replicates: task.count,
     });

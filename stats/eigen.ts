@@ -1,9 +1,12 @@
 // Symmetric eigendecomposition: Householder reduction to tridiagonal form + implicit QL with shifts.
-// A port of EISPACK tred2/tql2 as given in JAMA (Hicks, Moler, et al., "JAMA: A Java Matrix Package",
-// EigenvalueDecomposition), after Wilkinson & Reinsch (1971) Handbook for Automatic Computation II.
-// O(n^3), backward stable; for the <= 100 x 100 correlation matrices of the pipeline (nearPD,
-// factor analysis) this is far cheaper than cyclic Jacobi. Also: eigenvalues only (symmetricEigenvalues),
-// and all eigenvalues with the vectors of the smallest few only (symmetricEigenTail, for nearPD's projection).
+// symmetricEigen (all vectors; factor analysis starts) is a port of EISPACK tred2/tql2 as given in JAMA
+// (Hicks, Moler, et al., "JAMA: A Java Matrix Package", EigenvalueDecomposition), after Wilkinson & Reinsch
+// (1971) Handbook for Automatic Computation II. symmetricEigenvalues and symmetricEigenTail (all values, the
+// vectors of the smallest few: nearestCorrelation's projection, ~10 per bootstrap replicate) run the same
+// reduction and QL in WebAssembly (stats/wasm/eigenKernel.as.ts, ~3x faster than V8 on these loops) and
+// find the wanted vectors by inverse iteration on the tridiagonal. Values agree with symmetricEigen's to
+// rounding (test/stats/copulaFastPaths.test.ts), not bit for bit: the two reductions order their sums differently.
+import { eigenWorkspace, type EigenWorkspace } from "./wasm/eigenKernel.js";
 
 export interface SymmetricEigen {
   /** Eigenvalues in decreasing order (as R's eigen(symmetric = TRUE)). */
@@ -22,7 +25,7 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   if (n === 0) return { values: d, vectors: W };
-  tred2(W, d, e, n, true);
+  tred2(W, d, e, n);
   tql2(W, d, e, n);
   // Sort decreasing, permuting columns.
   const order = decreasingOrder(d);
@@ -37,20 +40,37 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   return { values, vectors };
 }
 
-/**
- * Eigenvalues only, decreasing: the same Householder reduction without accumulating the transformations
- * and QL without rotating vectors (tql1), about a third of the cost of symmetricEigen. The values are
- * bit-identical to symmetricEigen's (the d/e recurrences never read the vectors).
- */
+/** Eigenvalues only, decreasing: the WebAssembly reduction and QL (see the file header). */
 export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Array {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
-  const W = transposedCopy(a, n);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  if (n === 0) return d;
-  tred2(W, d, e, n, false);
-  tql2(null, d, e, n);
-  return Float64Array.from(decreasingOrder(d), (i) => d[i]!);
+  if (n === 0) return new Float64Array(0);
+  return tridiagonalEigenvalues(reduceToTridiagonal(a, n));
+}
+
+/**
+ * Copies the lower triangle of `a` (the triangle tred2 reads) into the workspace as a full symmetric matrix
+ * and reduces it: d, e = the tridiagonal T; S, hk = the reflectors.
+ */
+function reduceToTridiagonal(a: ArrayLike<number>, n: number): EigenWorkspace {
+  const ws = eigenWorkspace(n);
+  const S = ws.S;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      const v = a[i * n + j]!;
+      S[i * n + j] = v;
+      S[j * n + i] = v;
+    }
+  }
+  ws.kernel.tridiagonalize(n, ws.at.S, ws.at.d, ws.at.e, ws.at.hk, ws.at.p);
+  return ws;
+}
+
+/** T's eigenvalues, decreasing; T itself (diag td, off-diagonal te, te[i] coupling rows i-1 and i) is kept in ws. */
+function tridiagonalEigenvalues(ws: EigenWorkspace): Float64Array {
+  ws.td.set(ws.d);
+  ws.te.set(ws.e);
+  if (ws.kernel.qlEigenvalues(ws.n, ws.at.d, ws.at.e) < 0) throw new Error("symmetricEigen: QL iteration did not converge");
+  return ws.d.slice().sort().reverse();
 }
 
 function transposedCopy(a: ArrayLike<number>, n: number): Float64Array {
@@ -63,11 +83,8 @@ function decreasingOrder(d: Float64Array): number[] {
   return Array.from({ length: d.length }, (_, i) => i).sort((x, y) => d[y]! - d[x]!);
 }
 
-/**
- * Householder tridiagonalisation (JAMA tred2) on W = V^T; with accumulate = false only d (diagonal) and
- * e (off-diagonal) of the tridiagonal form are produced.
- */
-function tred2(W: Float64Array, d: Float64Array, e: Float64Array, n: number, accumulate: boolean, reflectorH?: Float64Array): void {
+/** Householder tridiagonalisation (JAMA tred2) on W = V^T, accumulating the transformations in W. */
+function tred2(W: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let j = 0; j < n; j++) d[j] = W[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0;
@@ -92,17 +109,31 @@ function tred2(W: Float64Array, d: Float64Array, e: Float64Array, n: number, acc
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
+      // The fused symmetric mat-vec (row j's dot product and its column's update in one pass): the dot runs
+      // on four partial sums, so the loop is not one long chain of dependent additions.
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         W[i * n + j] = f;
         const wj = j * n;
-        g = e[j]! + W[wj + j]! * f;
-        for (let k = j + 1; k <= i - 1; k++) {
+        let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+        let k = j + 1;
+        for (; k + 3 < i; k += 4) {
+          const w0 = W[wj + k]!, w1 = W[wj + k + 1]!, w2 = W[wj + k + 2]!, w3 = W[wj + k + 3]!;
+          g0 += w0 * d[k]!;
+          g1 += w1 * d[k + 1]!;
+          g2 += w2 * d[k + 2]!;
+          g3 += w3 * d[k + 3]!;
+          e[k]! += w0 * f;
+          e[k + 1]! += w1 * f;
+          e[k + 2]! += w2 * f;
+          e[k + 3]! += w3 * f;
+        }
+        for (; k < i; k++) {
           const w = W[wj + k]!;
-          g += w * d[k]!;
+          g0 += w * d[k]!;
           e[k]! += w * f;
         }
-        e[j] = g;
+        e[j] = e[j]! + W[wj + j]! * f + (g0 + g1 + (g2 + g3));
       }
       f = 0;
       for (let j = 0; j < i; j++) {
@@ -121,14 +152,6 @@ function tred2(W: Float64Array, d: Float64Array, e: Float64Array, n: number, acc
       }
     }
     d[i] = h;
-  }
-  if (!accumulate) {
-    // Reflector k (k = 1..n-1) stays in W[k * n + 0..k-1] with its h = u'u/2 in d[k] (0: no reflection).
-    if (reflectorH) reflectorH.set(d);
-    // The accumulation below only moves the tridiagonal's diagonal (W's diagonal) into d.
-    for (let j = 0; j < n; j++) d[j] = W[j * n + j]!;
-    e[0] = 0;
-    return;
   }
   // Accumulate the transformations.
   for (let i = 0; i < n - 1; i++) {
@@ -196,10 +219,11 @@ function tql2(Vt: Float64Array | null, d: Float64Array, e: Float64Array, n: numb
           s2 = s;
           g = c * e[i]!;
           h = c * p;
-          r = hypot(p, e[i]!);
+          r = rotationNorm(p, e[i]!);
           e[i + 1] = s * r;
-          s = e[i]! / r;
-          c = p / r;
+          const rInv = 1 / r;
+          s = e[i]! * rInv;
+          c = p * rInv;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
           if (Vt === null) continue;
@@ -233,68 +257,81 @@ export interface SymmetricEigenTail {
 /**
  * All eigenvalues and the eigenvectors of only the p smallest, p = count(values) — for projections that
  * touch a few eigenpairs (nearestCorrelation's PSD step removes the non-positive part: X = A - Q_- D_- Q_-').
- * Householder reduction without accumulation + QL eigenvalues (as symmetricEigenvalues), then per wanted
- * eigenvalue inverse iteration on the tridiagonal T (LU with partial pivoting, LAPACK dgttrf/dgttrs), with
- * Gram–Schmidt against the vectors of its cluster (eigenvalues closer than 1e-3 ||T||_1, as LAPACK dstein),
- * and the Householder back-transformation: O(4/3 n^3 + 4 p n^2) against ~9 n^3 for symmetricEigen.
+ * All in the WebAssembly kernel: Householder reduction without accumulation + QL eigenvalues (as
+ * symmetricEigenvalues), then per wanted eigenvalue inverse iteration on the tridiagonal T (LU with partial
+ * pivoting, LAPACK dgttrf/dgttrs), with Gram–Schmidt against the vectors of its cluster (eigenvalues chained
+ * within 1e-3 ||T||_1, as LAPACK dstein), and the Householder back-transformation: O(2 n^3 + 4 p n^2) flops in
+ * streaming loops, against ~9 n^3 for symmetricEigen. `count` is called once, before any vector is computed,
+ * and must not call back into this module (the workspace is shared).
  */
 export function symmetricEigenTail(a: ArrayLike<number>, n: number, count: (values: Float64Array) => number): SymmetricEigenTail {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
-  const W = transposedCopy(a, n);
-  const d = new Float64Array(n);
-  const e = new Float64Array(n);
-  const hk = new Float64Array(n);
-  if (n === 0) return { values: d, count: 0, vectors: new Float64Array(0) };
-  tred2(W, d, e, n, false, hk);
-  const diag = Float64Array.from(d);
-  const off = Float64Array.from(e); // off[i] couples rows i-1 and i of T (off[0] = 0)
-  tql2(null, d, e, n);
-  const values = Float64Array.from(decreasingOrder(d), (i) => d[i]!);
-  const p = Math.max(0, Math.min(n, count(values)));
+  if (n === 0) return { values: new Float64Array(0), count: 0, vectors: new Float64Array(0) };
+  const { ws, values, p } = tailVectors(a, n, (v) => ({ count: count(v), floor: 0 }));
   const vectors = new Float64Array(n * p);
-  if (p === 0) return { values, count: 0, vectors };
+  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) vectors[i * p + j] = ws.Z[j * n + i]!;
+  return { values, count: p, vectors };
+}
+
+export interface EigenTailReplacement {
+  /** A + sum_j (floor - lambda_j) v_j v_j' over the p smallest eigenpairs: symmetric n x n row-major. */
+  matrix: Float64Array;
+  /** All eigenvalues of A, decreasing. */
+  values: Float64Array;
+  count: number;
+}
+
+/**
+ * A with its p smallest eigenvalues replaced by `floor`, where { count: p, floor } = tail(values of A):
+ * floor 0 is the PSD projection that drops them (nearPD's step, formed from the dropped pairs only, so
+ * the kept set is exactly the one the values define), floor eps > 0 is nearPD's posdefify. The vectors
+ * come from symmetricEigenTail's computation; the rank-p update runs in the WebAssembly kernel.
+ */
+export function replaceEigenTail(
+  a: ArrayLike<number>, n: number, tail: (values: Float64Array) => { count: number; floor: number },
+): EigenTailReplacement {
+  if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
+  if (n === 0) return { matrix: new Float64Array(0), values: new Float64Array(0), count: 0 };
+  const { ws, values, p, floor } = tailVectors(a, n, tail);
+  const X = ws.X;
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) X[i * n + j] = X[j * n + i] = a[i * n + j]!;
+  for (let k = 0; k < p; k++) ws.w[k] = floor - values[n - p + k]!;
+  if (p > 0) ws.kernel.addLowRank(n, p, ws.at.X, ws.at.Z, ws.at.w);
+  return { matrix: X.slice(), values, count: p };
+}
+
+/**
+ * The shared core: reduce, all eigenvalues, then the p = tail(values).count smallest eigenvectors, left
+ * (back-transformed) as rows of ws.Z, ordered as values[n - p .. n - 1].
+ */
+function tailVectors(
+  a: ArrayLike<number>, n: number, tail: (values: Float64Array) => { count: number; floor: number },
+): { ws: EigenWorkspace; values: Float64Array; p: number; floor: number } {
+  const ws = reduceToTridiagonal(a, n);
+  const values = tridiagonalEigenvalues(ws);
+  const wanted = tail(values);
+  const p = Math.max(0, Math.min(n, wanted.count));
+  if (p === 0) return { ws, values, p, floor: wanted.floor };
+  const diag = ws.td, off = ws.te;
   let norm = 0; // ||T||_1
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]!) + Math.abs(off[i]!) + (i + 1 < n ? Math.abs(off[i + 1]!) : 0));
   const tiny = 2 ** -52 * Math.max(norm, Number.MIN_VALUE);
+  // Eigenvalues chained within 1e-3 ||T|| form a cluster whose vectors are orthogonalised (LAPACK dstein's rule).
   const clusterGap = 1e-3 * norm;
-  const lu = tridiagonalLU(n);
-  const z = new Float64Array(n);
-  const Z = new Float64Array(p * n); // tridiagonal-basis eigenvectors as rows
-  let seed = 0x9e3779b9;
-  // Vectors are computed from the smallest eigenvalue up, so a cluster's earlier members are at hand.
-  for (let j = p - 1; j >= 0; j--) {
-    factorShifted(lu, diag, off, values[n - p + j]!, tiny);
-    // Deterministic start (a fixed LCG), so results never depend on anything but the input.
-    for (let i = 0; i < n; i++) {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      z[i] = seed / 4294967296 - 0.5;
-    }
-    // Cluster: the already computed vectors (indices > j) whose eigenvalues are within clusterGap, chained.
-    let clusterEnd = j;
-    while (clusterEnd + 1 < p && values[n - p + clusterEnd + 1]! - values[n - p + clusterEnd]! <= clusterGap) clusterEnd++;
-    // Two solves: the eigenvalue is accurate to rounding, so the first already amplifies its eigenvector (or
-    // its cluster's subspace, uniformly) by ~1/eps; the second cleans up. Modified Gram–Schmidt against the
-    // cluster then picks a direction of the subspace not yet taken (twice: "twice is enough" for orthogonality).
-    solveShifted(lu, z);
-    normalise(z);
-    solveShifted(lu, z);
-    if (clusterEnd > j) {
-      normalise(z);
-      for (let pass = 0; pass < 2; pass++) {
-        for (let c = j + 1; c <= clusterEnd; c++) {
-          const row = c * n;
-          let dot = 0;
-          for (let i = 0; i < n; i++) dot += Z[row + i]! * z[i]!;
-          for (let i = 0; i < n; i++) z[i]! -= dot * Z[row + i]!;
-        }
-      }
-    }
-    normalise(z);
-    Z.set(z, j * n);
-  }
-  backTransform(W, hk, Z, n, p);
-  for (let j = 0; j < p; j++) for (let i = 0; i < n; i++) vectors[i * p + j] = Z[j * n + i]!;
-  return { values, count: p, vectors };
+  ws.w.set(values.subarray(n - p));
+  ws.kernel.inverseIteration(n, p, ws.at.td, ws.at.te, ws.at.w, clusterGap, tiny, ws.at.Z, ws.at.lu, ws.at.v);
+  ws.kernel.backTransform(n, p, ws.at.S, ws.at.hk, ws.at.Z);
+  return { ws, values, p, floor: wanted.floor };
+}
+
+/**
+ * sqrt(a^2 + b^2) for QL's rotations, which sit in its innermost loop: the plain formula, falling back to the
+ * scaled hypot only when a^2 + b^2 over- or underflows (never for correlation-scale matrices; kept for
+ * generality). One division fewer than hypot, and the caller's two divisions by r are one reciprocal.
+ */
+function rotationNorm(a: number, b: number): number {
+  const ss = a * a + b * b;
+  return ss > 1e-290 && ss < 1e290 ? Math.sqrt(ss) : hypot(a, b);
 }
 
 /**
@@ -308,98 +345,4 @@ function hypot(a: number, b: number): number {
   const small = x > y ? y : x;
   const t = small / big;
   return big * Math.sqrt(1 + t * t);
-}
-
-interface TridiagonalLU {
-  dl: Float64Array;
-  du0: Float64Array;
-  du1: Float64Array;
-  du2: Float64Array;
-  swap: Uint8Array;
-}
-
-function tridiagonalLU(n: number): TridiagonalLU {
-  return { dl: new Float64Array(n), du0: new Float64Array(n), du1: new Float64Array(n), du2: new Float64Array(n), swap: new Uint8Array(n) };
-}
-
-/**
- * LU of T - lambda I with partial pivoting (LAPACK dgttrf): T has diagonal `diag` and off-diagonal off[i]
- * between rows i-1 and i; U gets diagonal du0 and super-diagonals du1, du2; pivots smaller than `tiny`
- * (T - lambda I is singular to working precision, as it should be) become +-tiny.
- */
-function factorShifted(lu: TridiagonalLU, diag: Float64Array, off: Float64Array, lambda: number, tiny: number): void {
-  const { dl, du0, du1, du2, swap } = lu;
-  const n = diag.length;
-  for (let i = 0; i < n; i++) {
-    du0[i] = diag[i]! - lambda;
-    const o = i + 1 < n ? off[i + 1]! : 0;
-    du1[i] = o;
-    dl[i] = o;
-    du2[i] = 0;
-    swap[i] = 0;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    if (Math.abs(du0[i]!) >= Math.abs(dl[i]!)) {
-      if (du0[i] === 0) du0[i] = tiny;
-      const f = dl[i]! / du0[i]!;
-      dl[i] = f;
-      du0[i + 1]! -= f * du1[i]!;
-    } else {
-      const f = du0[i]! / dl[i]!;
-      du0[i] = dl[i]!;
-      dl[i] = f;
-      const t = du1[i]!;
-      du1[i] = du0[i + 1]!;
-      du0[i + 1] = t - f * du0[i + 1]!;
-      if (i < n - 2) {
-        du2[i] = du1[i + 1]!;
-        du1[i + 1] = -f * du1[i + 1]!;
-      }
-      swap[i] = 1;
-    }
-  }
-  for (let i = 0; i < n; i++) if (Math.abs(du0[i]!) < tiny) du0[i] = du0[i]! < 0 ? -tiny : tiny;
-}
-
-/** z <- (T - lambda I)^-1 z with the factors of factorShifted (LAPACK dgttrs). */
-function solveShifted(lu: TridiagonalLU, z: Float64Array): void {
-  const { dl, du0, du1, du2, swap } = lu;
-  const n = z.length;
-  for (let i = 0; i < n - 1; i++) {
-    if (swap[i]) {
-      const t = z[i]!;
-      z[i] = z[i + 1]!;
-      z[i + 1] = t - dl[i]! * z[i]!;
-    } else z[i + 1]! -= dl[i]! * z[i]!;
-  }
-  z[n - 1]! /= du0[n - 1]!;
-  if (n > 1) z[n - 2] = (z[n - 2]! - du1[n - 2]! * z[n - 1]!) / du0[n - 2]!;
-  for (let i = n - 3; i >= 0; i--) z[i] = (z[i]! - du1[i]! * z[i + 1]! - du2[i]! * z[i + 2]!) / du0[i]!;
-}
-
-function normalise(z: Float64Array): void {
-  let s = 0;
-  for (let i = 0; i < z.length; i++) s += z[i]! * z[i]!;
-  s = 1 / Math.sqrt(s);
-  for (let i = 0; i < z.length; i++) z[i]! *= s;
-}
-
-/**
- * Rows of Z (p vectors in the tridiagonal basis) <- H z, H = P_{n-1} ... P_1 with P_k = I - u_k u_k' / h_k
- * acting on coordinates 0..k-1 (the order tred2's accumulation multiplies them in): P_1 first. Reflector
- * by reflector over all p vectors, so u_k is read once per pass.
- */
-function backTransform(W: Float64Array, hk: Float64Array, Z: Float64Array, n: number, p: number): void {
-  for (let k = 1; k < n; k++) {
-    const hv = hk[k]!;
-    if (hv === 0) continue;
-    const uk = k * n;
-    for (let j = 0; j < p; j++) {
-      const row = j * n;
-      let g = 0;
-      for (let i = 0; i < k; i++) g += W[uk + i]! * Z[row + i]!;
-      g /= hv;
-      for (let i = 0; i < k; i++) Z[row + i]! -= g * W[uk + i]!;
-    }
-  }
 }

@@ -9,7 +9,7 @@
 // positive-definite step likewise uses only the eigenpairs below posdTol * largest.
 // Option accelerate = "anderson": Anderson acceleration of the same iteration (Higham & Strabić 2016), the
 // same limit in 2-3x fewer eigendecompositions (andersonProjections); the plain loop stays the reference.
-import { symmetricEigenTail, symmetricEigenvalues } from "./eigen.js";
+import { replaceEigenTail, symmetricEigenvalues } from "./eigen.js";
 
 export interface NearestCorrelationOptions {
   /** Eigenvalues below eigTol * largest are treated as zero in the PSD projection. Default 1e-6. */
@@ -98,26 +98,15 @@ export function nearestCorrelation(
   // Q diag(max(d, eps)) Q' is formed as X + Q_low diag(eps - d_low) Q_low' from the eigenpairs below eps only
   // (as the projection: the same set, equal to rounding), a tail decomposition instead of a full one.
   let eps = 0;
-  const low = symmetricEigenTail(X, n, (values) => {
+  const lifted = replaceEigenTail(X, n, (values) => {
     eps = posdTol * Math.abs(values[0]!);
     let below = 0;
     while (below < n && values[n - 1 - below]! < eps) below++;
-    return below;
+    return { count: below, floor: eps };
   });
-  if (low.count > 0) {
-    const p = low.count;
-    const Q = low.vectors; // n x p
-    const lift = Float64Array.from({ length: p }, (_, k) => eps - low.values[n - p + k]!);
-    const oDiag = Float64Array.from({ length: n }, (_, i) => X[i * n + i]!);
-    const Z = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        let s = 0;
-        for (let k = 0; k < p; k++) s += Q[i * p + k]! * lift[k]! * Q[j * p + k]!;
-        Z[i * n + j] = Z[j * n + i] = X[i * n + j]! + s;
-      }
-    }
-    const D = Float64Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(eps, oDiag[i]!) / Z[i * n + i]!));
+  if (lifted.count > 0) {
+    const Z = lifted.matrix;
+    const D = Float64Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(eps, X[i * n + i]!) / Z[i * n + i]!));
     for (let i = 0; i < n; i++) {
       for (let j = i; j < n; j++) Z[i * n + j] = Z[j * n + i] = D[i]! * Z[i * n + j]! * D[j]!;
     }
@@ -159,34 +148,18 @@ interface ProjectionOptions {
 
 /**
  * PSD projection X = Q_+ diag(d_+) Q_+' of R with d_+ = eigenvalues > eigTol * d[0] (a prefix of the
- * decreasing values), computed as R - Q_- diag(d_-) Q_-': only the dropped eigenpairs are needed, usually a
- * few (symmetricEigenTail: the same eigenvalues, so the same kept set; the matrix agrees to rounding).
- * S is n*n scratch. Also returns R's smallest eigenvalue.
+ * decreasing values), formed as R - Q_- diag(d_-) Q_-' from the dropped eigenpairs only, usually a few
+ * (replaceEigenTail: the same eigenvalues decide the kept set; the matrix agrees to rounding). Also returns
+ * R's smallest eigenvalue.
  */
-function psdProjection(R: Float64Array, n: number, eigTol: number, S: Float64Array): { X: Float64Array; minEigen: number } {
-  const tail = symmetricEigenTail(R, n, (d) => {
+function psdProjection(R: Float64Array, n: number, eigTol: number): { X: Float64Array; minEigen: number } {
+  const projected = replaceEigenTail(R, n, (d) => {
     let kept = 0;
     while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
-    return n - kept;
+    return { count: n - kept, floor: 0 };
   });
-  const dropped = tail.count;
-  if (dropped === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
-  const d = tail.values;
-  const Q = tail.vectors; // n x dropped
-  // S = Q_- diag(d_-), row i of each contiguous
-  for (let i = 0; i < n; i++) for (let k = 0; k < dropped; k++) S[i * dropped + k] = Q[i * dropped + k]! * d[n - dropped + k]!;
-  const X = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let s = 0;
-      const si = i * dropped;
-      const qj = j * dropped;
-      for (let k = 0; k < dropped; k++) s += S[si + k]! * Q[qj + k]!;
-      X[i * n + j] = R[i * n + j]! - s;
-      X[j * n + i] = R[i * n + j]! - s;
-    }
-  }
-  return { X, minEigen: d[n - 1]! };
+  if (projected.count === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
+  return { X: projected.matrix, minEigen: projected.values[n - 1]! };
 }
 
 /** nearPD's stopping quantity ||Y - X||_inf / ||Y||_inf, without materialising the difference. */
@@ -206,7 +179,6 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
   const DS = new Float64Array(n * n); // Dykstra's correction
   const R = new Float64Array(n * n);
   const Y = new Float64Array(n * n);
-  const S = new Float64Array(n * n);
   let iter = 0;
   let converged = false;
   let conv = Infinity;
@@ -214,7 +186,7 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
   while (iter < o.maxit && !converged) {
     Y.set(X);
     for (let i = 0; i < n * n; i++) R[i] = Y[i]! - DS[i]!;
-    const p = psdProjection(R, n, o.eigTol, S);
+    const p = psdProjection(R, n, o.eigTol);
     X = p.X;
     if (iter === 0) minEigenFirst = p.minEigen;
     for (let i = 0; i < n * n; i++) DS[i] = X[i]! - R[i]!;
@@ -242,7 +214,6 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
 function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions & { memory: number; start?: ArrayLike<number> }): ProjectionRun {
   const m = Math.max(1, Math.floor(o.memory));
   const R = Float64Array.from(x0);
-  const S = new Float64Array(n * n);
   const z = Float64Array.from({ length: n }, (_, i) => {
     const w = o.start?.[i];
     return w !== undefined && Number.isFinite(w) ? w : x0[i * n + i]!;
@@ -265,7 +236,7 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
   let minEigenFirst = NaN;
   while (iter < o.maxit && !converged) {
     for (let i = 0; i < n; i++) R[i * n + i] = z[i]!;
-    const p = psdProjection(R, n, o.eigTol, S);
+    const p = psdProjection(R, n, o.eigTol);
     X = p.X;
     if (iter === 0 && cold) minEigenFirst = p.minEigen;
     let residual = 0;

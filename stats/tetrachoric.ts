@@ -199,6 +199,7 @@ export function solveBivariateCorrelation(
 function tetrachoricInto(
   out: RootSolve, n00: number, n01: number, n10: number, n11: number,
   tauA: number, tauB: number, A: number, B: number, correction: number, warmStart: number | undefined, tol: number,
+  ownMargins: boolean,
 ): boolean {
   const n = n00 + n01 + n10 + n11;
   let corrected = false;
@@ -209,7 +210,11 @@ function tetrachoricInto(
     if (n11 === 0) n11 = correction;
     corrected = true;
   }
-  const p = likelihoodP11(n00, n01, n10, n11, A, B);
+  // With the thresholds from this table's own margins (A = (n11 + n10) / n, B = (n11 + n01) / n) and no cell
+  // corrected, L'(n11 / n) = n - n - n + n = 0: the stationary point is the observed share, no solve needed.
+  const p = ownMargins && !corrected && n00 > 0 && n01 > 0 && n10 > 0 && n11 > 0
+    ? n11 / n
+    : likelihoodP11(n00, n01, n10, n11, A, B);
   // Default start: the cos-pi approximation r ~ cos(pi / (1 + sqrt(odds ratio))) (Pearson 1900;
   // Bonett & Price 2005), usually within a few hundredths of the root, saving Newton steps.
   let start = warmStart;
@@ -237,6 +242,7 @@ export function tetrachoric(table: TwoByTwo | BothWrongCounts, options: Tetracho
   const B = normalCdf(tauB);
   const corrected = tetrachoricInto(
     out, raw.n00, raw.n01, raw.n10, raw.n11, tauA, tauB, A, B, correction, options.warmStart, options.tolerance ?? 1e-12,
+    options.thresholds === undefined,
   );
   return { r: out.r, tauA, tauB, p11: out.p11, corrected, iterations: out.iterations };
 }
@@ -293,7 +299,7 @@ export function tetrachoricMatrix(bits: ErrorBits, options: TetrachoricMatrixOpt
         const n11 = both[a * M + b]!;
         const corrected = tetrachoricInto(
           out, n - errors[a]! - errors[b]! + n11, errors[b]! - n11, errors[a]! - n11, n11,
-          tauA, tauB, marginals[a]!, marginals[b]!, correction, warm ? warm[a * M + b] : undefined, tol,
+          tauA, tauB, marginals[a]!, marginals[b]!, correction, warm ? warm[a * M + b] : undefined, tol, true,
         );
         r = out.r;
         if (corrected) correctedPairs++;

@@ -3,6 +3,7 @@
 // resamples with rng stream r of the stage seed, so the full-copula replicates are the same resamples as
 // the first B_full single-factor ones and the result does not depend on the number of threads.
 import { availableParallelism } from "node:os";
+import { runnableModuleUrl } from "../../engine/workerModule.js";
 import { bcaInterval, bootstrapWorkerPool, percentileInterval, type BootstrapWorkerPool } from "../../stats/bootstrap.js";
 import { packErrors } from "../../stats/verdictBits.js";
 import type { CopulaCore } from "./copula-core.js";
@@ -32,7 +33,8 @@ export interface CopulaBootstrapResult {
 
 /**
  * Replicates per worker round: bounds the wait between progress reports. The worker threads are started
- * once per bootstrap (bootstrapWorkerPool: a worker's start costs ~0.7 s CPU) and serve every round.
+ * once per bootstrap (bootstrapWorkerPool) and serve every round; their code is bundled to plain JS by
+ * engine/workerModule, so a worker starts in ~0.1 s.
  */
 const CHUNK = 500;
 
@@ -91,7 +93,9 @@ export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<Copu
   const threads = input.workers ?? Math.max(1, availableParallelism());
   const Bfull = Math.min(input.Bfull, input.Bsf);
   const total = input.Bsf;
-  const pool = bootstrapWorkerPool({ threads: Math.max(1, Math.min(threads, Math.max(Bfull, input.Bsf - Bfull, 1))) });
+  const pool = bootstrapWorkerPool({
+    threads: Math.max(1, Math.min(threads, Math.max(Bfull, input.Bsf - Bfull, 1))), prepareModule: runnableModuleUrl,
+  });
   let full: number[][], sfOnly: number[][];
   try {
     full = Bfull > 0 ? await runReplicates(pool,

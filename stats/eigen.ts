@@ -285,10 +285,12 @@ export interface EigenTailReplacement {
  * A with its p smallest eigenvalues replaced by `floor`, where { count: p, floor } = tail(values of A):
  * floor 0 is the PSD projection that drops them (nearPD's step, formed from the dropped pairs only, so
  * the kept set is exactly the one the values define), floor eps > 0 is nearPD's posdefify. The vectors
- * come from symmetricEigenTail's computation; the rank-p update runs in the WebAssembly kernel.
+ * come from symmetricEigenTail's computation; the rank-p update runs in the WebAssembly kernel. The matrix is
+ * written to `out` when given (an iteration's buffer), else to a new array.
  */
 export function replaceEigenTail(
   a: ArrayLike<number>, n: number, tail: (values: Float64Array) => { count: number; floor: number },
+  out?: Float64Array,
 ): EigenTailReplacement {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
   if (n === 0) return { matrix: new Float64Array(0), values: new Float64Array(0), count: 0 };
@@ -297,7 +299,8 @@ export function replaceEigenTail(
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) X[i * n + j] = X[j * n + i] = a[i * n + j]!;
   for (let k = 0; k < p; k++) ws.w[k] = floor - values[n - p + k]!;
   if (p > 0) ws.kernel.addLowRank(n, p, ws.at.X, ws.at.Z, ws.at.w);
-  return { matrix: X.slice(), values, count: p };
+  if (out && out.length !== n * n) throw new RangeError(`out has ${out.length} entries, expected ${n * n}`);
+  return { matrix: out ? (out.set(X), out) : X.slice(), values, count: p };
 }
 
 /**

@@ -152,12 +152,12 @@ interface ProjectionOptions {
  * (replaceEigenTail: the same eigenvalues decide the kept set; the matrix agrees to rounding). Also returns
  * R's smallest eigenvalue.
  */
-function psdProjection(R: Float64Array, n: number, eigTol: number): { X: Float64Array; minEigen: number } {
+function psdProjection(R: Float64Array, n: number, eigTol: number, out?: Float64Array): { X: Float64Array; minEigen: number } {
   const projected = replaceEigenTail(R, n, (d) => {
     let kept = 0;
     while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
     return { count: n - kept, floor: 0 };
-  });
+  }, out);
   if (projected.count === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
   return { X: projected.matrix, minEigen: projected.values[n - 1]! };
 }
@@ -221,6 +221,8 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
   const cold = o.start === undefined;
   let Y: Float64Array = Float64Array.from(x0);
   let X = Y;
+  // Each iterate is written into the buffer that does not hold the previous one (Y): no allocation per step.
+  const buffers = [new Float64Array(n * n), new Float64Array(n * n)];
   const f = new Float64Array(n);
   const g = new Float64Array(n);
   const fPrev = new Float64Array(n);
@@ -236,7 +238,7 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
   let minEigenFirst = NaN;
   while (iter < o.maxit && !converged) {
     for (let i = 0; i < n; i++) R[i * n + i] = z[i]!;
-    const p = psdProjection(R, n, o.eigTol);
+    const p = psdProjection(R, n, o.eigTol, buffers[iter % 2]);
     X = p.X;
     if (iter === 0 && cold) minEigenFirst = p.minEigen;
     let residual = 0;

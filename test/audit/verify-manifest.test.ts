@@ -1,44 +1,13 @@
 // `explain --verify` on a manifest dataset: the downloaded copy is re-hashed against the manifest's sha256
 // (the stat caches of the hasher and of the downloads dir are bypassed, so a same-size edit is caught).
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { makeProject, runCli } from "../engine/helpers.js";
-
-const FILES: Record<string, string> = { "demo/raw/alpha.jsonl": "1\n2\n3\n", "demo/raw/beta.jsonl": "4\n" };
-const manifest = {
-  version: 1,
-  files: Object.entries(FILES).map(([path, text]) => ({
-    path, mirror: path, gzip: false, url: `https://example.org/demo/0123abcd/${path}`,
-    sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text),
-    license: "CC0", dataset: "demo", source_repo: "https://example.org/demo", commit: "0123abcd",
-  })),
-};
-const PIPELINE = `version: 1
-seed: 3
-data:
-  manifest: data/manifest.json
-  mirror: mirror
-  downloads: data/downloads
-datasets:
-  demo:
-    files: ["demo/raw/*.jsonl"]
-stages:
-  count:
-    type: count
-    inputs: { files: dataset:demo }
-    foreach: files
-  total:
-    type: total
-    inputs: { counts: count.counts }
-`;
+import { makeManifestProject, runCli } from "../engine/helpers.js";
 
 test("explain --verify re-hashes downloaded dataset files against the manifest and workspace copies against the lock", async () => {
-  const files: Record<string, string> = { "data/manifest.json": JSON.stringify(manifest) };
-  for (const [p, t] of Object.entries(FILES)) files[`mirror/${p}`] = t;
-  const dir = await makeProject({ pipeline: PIPELINE, files });
+  const dir = await makeManifestProject();
   try {
     assert.equal((await runCli(dir, ["run"])).code, 0);
     const ok = await runCli(dir, ["explain", "total.sum", "--verify"]);

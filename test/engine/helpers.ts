@@ -1,6 +1,7 @@
 // Shared helpers for engine tests: a throw-away project (fixture stages + catalog copied in, node_modules
 // symlinked) and a way to run the real CLI in it as a subprocess.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, symlink, writeFile, copyFile, mkdir, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -104,3 +105,45 @@ stages:
 `;
 
 export const BASIC_FILES = { "data/one.txt": "a\nb\nc\n", "data/two.txt": "x\ny\n" };
+
+/** The demo dataset of the manifest-backed project: two raw files in the dataset's glob, one outside it. */
+export const DEMO_FILES: Record<string, string> = { "demo/raw/alpha.jsonl": "1\n2\n3\n", "demo/raw/beta.jsonl": "4\n", "demo/other/skip.txt": "no\n" };
+
+/** data/manifest.json pinning DEMO_FILES (sorted by path, as make-manifest writes it). */
+export function demoManifest(): string {
+  return JSON.stringify({
+    version: 1,
+    files: Object.entries(DEMO_FILES).sort(([a], [b]) => a.localeCompare(b)).map(([path, text]) => ({
+      path, mirror: path, gzip: false, url: `https://example.org/demo/0123abcd/${path}`,
+      sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text),
+      license: "CC0", dataset: "demo", source_repo: "https://example.org/demo", commit: "0123abcd",
+    })),
+  }, null, 1);
+}
+
+/** Partitioned count over the manifest dataset `demo` (files from mirror/), total downstream. */
+export const MANIFEST_PIPELINE = `version: 1
+seed: 3
+data:
+  manifest: data/manifest.json
+  mirror: mirror
+  downloads: data/downloads
+datasets:
+  demo:
+    files: ["demo/raw/*.jsonl"]
+stages:
+  count:
+    type: count
+    inputs: { files: dataset:demo }
+    foreach: files
+  total:
+    type: total
+    inputs: { counts: count.counts }
+`;
+
+/** A project running MANIFEST_PIPELINE with DEMO_FILES in its mirror/. */
+export async function makeManifestProject(): Promise<string> {
+  const files: Record<string, string> = { "data/manifest.json": demoManifest() };
+  for (const [p, t] of Object.entries(DEMO_FILES)) files[`mirror/${p}`] = t;
+  return makeProject({ pipeline: MANIFEST_PIPELINE, files });
+}

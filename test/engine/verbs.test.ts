@@ -5,44 +5,10 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdir, readFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { lastRunRecord, makeProject, runCli } from "./helpers.js";
-
-const FILES: Record<string, string> = { "demo/raw/alpha.jsonl": "1\n2\n3\n", "demo/raw/beta.jsonl": "4\n", "demo/other/skip.txt": "no\n" };
-
-function manifest() {
-  return {
-    version: 1,
-    files: Object.entries(FILES).sort(([a], [b]) => a.localeCompare(b)).map(([path, text]) => ({
-      path, mirror: path, gzip: false, url: `https://example.org/demo/0123abcd/${path}`,
-      sha256: createHash("sha256").update(text).digest("hex"), bytes: Buffer.byteLength(text),
-      license: "CC0", dataset: "demo", source_repo: "https://example.org/demo", commit: "0123abcd",
-    })),
-  };
-}
-
-const PIPELINE = `version: 1
-seed: 3
-data:
-  manifest: data/manifest.json
-  mirror: mirror
-  downloads: data/downloads
-datasets:
-  demo:
-    files: ["demo/raw/*.jsonl"]
-stages:
-  count:
-    type: count
-    inputs: { files: dataset:demo }
-    foreach: files
-  total:
-    type: total
-    inputs: { counts: count.counts }
-`;
+import { DEMO_FILES, demoManifest, lastRunRecord, makeManifestProject, makeProject, MANIFEST_PIPELINE, runCli } from "./helpers.js";
 
 test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () => {
-  const files: Record<string, string> = { "data/manifest.json": JSON.stringify(manifest(), null, 1) };
-  for (const [p, t] of Object.entries(FILES)) files[`mirror/${p}`] = t;
-  const dir = await makeProject({ pipeline: PIPELINE, files });
+  const dir = await makeManifestProject();
 
   const data = await runCli(dir, ["data"]);
   assert.equal(data.code, 0, data.stderr);
@@ -68,7 +34,7 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   assert.equal(ex.code, 0, ex.stderr);
   assert.match(ex.stdout, /result total\.sum = 4 \[3, 5\]/);
   assert.match(ex.stdout, /stage count\[alpha\] {2}type count/);
-  assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${manifest().files.find((f) => f.path.endsWith("alpha.jsonl"))!.sha256}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
+  assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${createHash("sha256").update(DEMO_FILES["demo/raw/alpha.jsonl"]!).digest("hex")}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
   const exFile = await runCli(dir, ["explain", "build/count/beta/counts.json"]);
   assert.match(exFile.stdout, /stage count\[beta\]/);
   assert.match(exFile.stdout, /raw file demo\/raw\/beta\.jsonl/);
@@ -80,7 +46,7 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   assert.deepEqual((await lastRunRecord(dir)).ran, []);
   assert.match(restore.stderr, /restored total from run-cache/);
 
-  await writeFile(join(dir, "pipeline.yaml"), PIPELINE + "    params: { scale: 10 }\n");
+  await writeFile(join(dir, "pipeline.yaml"), MANIFEST_PIPELINE + "    params: { scale: 10 }\n");
   assert.equal((await runCli(dir, ["run"])).code, 0);
   const before = (await readdir(join(dir, ".cofail", "cache"))).length;
   const gc = await runCli(dir, ["gc"]);
@@ -90,8 +56,8 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
 });
 
 test("COFAIL_DATA_MIRROR overrides the mirror, and a file missing from it fails only its stage", async () => {
-  const files: Record<string, string> = { "data/manifest.json": JSON.stringify(manifest(), null, 1), "other-mirror/demo/raw/alpha.jsonl": FILES["demo/raw/alpha.jsonl"]! };
-  const dir = await makeProject({ pipeline: PIPELINE, files });
+  const files: Record<string, string> = { "data/manifest.json": demoManifest(), "other-mirror/demo/raw/alpha.jsonl": DEMO_FILES["demo/raw/alpha.jsonl"]! };
+  const dir = await makeProject({ pipeline: MANIFEST_PIPELINE, files });
   await mkdir(join(dir, "mirror"), { recursive: true });
   const r = await runCli(dir, ["run"], { COFAIL_DATA_MIRROR: join(dir, "other-mirror") });
   assert.equal(r.code, 1);

@@ -2,6 +2,7 @@
 // serialise. vega estimates text widths from character counts when `canvas` is absent, which keeps the layout
 // independent of installed fonts and therefore byte-stable.
 import type { TopLevelSpec } from "vega-lite";
+import { svgToPng } from "./png.js";
 import { stableSvgIds } from "./stableIds.js";
 import { vegaLiteConfig } from "./theme.js";
 
@@ -16,6 +17,12 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
+}
+
+/** A vega-lite figure stage's three outputs: the spec, its SVG and its PNG (figures/png.ts). */
+export async function renderVegaLite(spec: TopLevelSpec): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array }> {
+  const svg = await vegaLiteToSvg(spec);
+  return { spec, svg, png: await svgToPng(svg) };
 }
 
 // The spec's own config wins over the theme, one level deep (enough for axis/legend/title blocks).

@@ -1,8 +1,7 @@
 // `fig-beta-k-all`: small multiples of beta(k), one panel per pool, for the cross-pool comparison.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { svgToPng } from "../figures/png.js";
-import { vegaLiteToSvg } from "../figures/vega-lite.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { flattenInput } from "./lib/inputs.js";
 import { BetaKCurve, isBetaKCurve } from "./lib/beta-k-curve.js";
 import { betaKSmallMultiplesSpec } from "./lib/beta-k-spec.js";
@@ -30,7 +29,6 @@ export default defineStage({
     const rank = (p: string) => { const i = ctx.params.order?.indexOf(p) ?? -1; return i < 0 ? Infinity : i; };
     curves.sort((a, b) => rank(a.pool) - rank(b.pool) || (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
     const spec = betaKSmallMultiplesSpec(curves, { title: ctx.params.title, columns: Math.min(ctx.params.columns, curves.length) });
-    const svg = await vegaLiteToSvg(spec);
-    return { svg, png: await svgToPng(svg), spec };
+    return renderVegaLite(spec);
   },
 });

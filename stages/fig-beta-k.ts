@@ -1,8 +1,7 @@
 // `fig-beta-k`: one pool's beta(k) curves (observed best-k, random-k band, single-factor and full copula).
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { svgToPng } from "../figures/png.js";
-import { vegaLiteToSvg } from "../figures/vega-lite.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { BetaKCurve } from "./lib/beta-k-curve.js";
 import { betaKSpec } from "./lib/beta-k-spec.js";
 
@@ -20,7 +19,6 @@ export default defineStage({
   },
   async run(ctx) {
     const spec = betaKSpec(ctx.inputs.curve as BetaKCurve, ctx.params.title);
-    const svg = await vegaLiteToSvg(spec);
-    return { svg, png: await svgToPng(svg), spec };
+    return renderVegaLite(spec);
   },
 });

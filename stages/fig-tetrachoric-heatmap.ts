@@ -3,8 +3,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { vegaLiteToSvg } from "../figures/vega-lite.js";
-import { svgToPng } from "../figures/png.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { CopulaSummary, type CopulaFit } from "./lib/copula-summary.js";
 
 const Params = z.object({
@@ -66,7 +65,6 @@ export default defineStage({
   async run(ctx) {
     const summary = ctx.inputs.summary as CopulaSummary;
     const spec = heatmapSpec(summary.pool, summary.full, ctx.params);
-    const svg = await vegaLiteToSvg(spec);
-    return { svg, png: await svgToPng(svg), spec };
+    return renderVegaLite(spec);
   },
 });

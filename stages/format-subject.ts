@@ -4,6 +4,7 @@
 // per high-level domain (physics / chemistry / biology), with Clopper-Pearson intervals.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { packErrors } from "../stats/verdictBits.js";
 import { allWrongCount } from "../stats/cofailure.js";
@@ -320,10 +321,6 @@ export default defineStage({
       notes: ctx.params.matched.filter((m) => m.note).map((m) => `${m.label}: ${m.note}`),
     };
     const spec = figureSpec(r, ctx.params.label);
-    const { vegaLiteToSvg } = await import("../figures/vega-lite.js");
-    const { svgToPng } = await import("../figures/png.js");
-    const svg = await vegaLiteToSvg(spec as never);
-    const png = await svgToPng(svg);
-    return { table, "table-matched": tableMatched, summary: r, spec, svg, png };
+    return { table, "table-matched": tableMatched, summary: r, ...(await renderVegaLite(spec as never)) };
   },
 });

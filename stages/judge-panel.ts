@@ -3,6 +3,7 @@
 // chosen? Output `panel` is the input table with `correct` = the panel verdict, ready for `pool`.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { cohenKappa, fleissKappa, panelMajority } from "../stats/kappa.js";
 import { clopperPearson } from "../stats/clopperPearson.js";
 import { CanonicalTable, type CanonicalRow, type Verdict } from "./canonical.js";
@@ -290,10 +291,6 @@ export default defineStage({
       warnings: tables.flatMap((t) => t.warnings),
     };
     const spec = heatmapSpec(r, name, label);
-    const { vegaLiteToSvg } = await import("../figures/vega-lite.js");
-    const { svgToPng } = await import("../figures/png.js");
-    const svg = await vegaLiteToSvg(spec as never);
-    const png = await svgToPng(svg);
-    return { panel, "table-kappa": tableKappa, table, summary: r, spec, svg, png };
+    return { panel, "table-kappa": tableKappa, table, summary: r, ...(await renderVegaLite(spec as never)) };
   },
 });

@@ -4,6 +4,7 @@
 // single model — the q a router needs before combining beats picking the best model.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { packErrors } from "../stats/verdictBits.js";
 import { allWrongCount } from "../stats/cofailure.js";
@@ -227,10 +228,6 @@ export default defineStage({
       notes: r.notes,
     };
     const spec = curveSpec(r, label);
-    const { vegaLiteToSvg } = await import("../figures/vega-lite.js");
-    const { svgToPng } = await import("../figures/png.js");
-    const svg = await vegaLiteToSvg(spec as never);
-    const png = await svgToPng(svg);
-    return { table, summary: r, spec, svg, png };
+    return { table, summary: r, ...(await renderVegaLite(spec as never)) };
   },
 });

@@ -4,6 +4,7 @@
 // count-only sources (LiveCodeBench pass@1, MathArena) publish — no run identity is needed.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { PoolMatrix } from "./lib/matrix.js";
 import { flattenInput } from "./lib/inputs.js";
@@ -240,10 +241,6 @@ export default defineStage({
       notes: [],
     };
     const spec = curveSpec(result, label);
-    const { vegaLiteToSvg } = await import("../figures/vega-lite.js");
-    const { svgToPng } = await import("../figures/png.js");
-    const svg = await vegaLiteToSvg(spec as never);
-    const png = await svgToPng(svg);
-    return { table, "table-models": tableModels, summary: result, spec, svg, png };
+    return { table, "table-models": tableModels, summary: result, ...(await renderVegaLite(spec as never)) };
   },
 });

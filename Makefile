@@ -2,7 +2,7 @@
 NODE := node --import tsx
 TESTS := $(shell find test -name '*.test.ts' | sort)
 
-.PHONY: paper pdf test check bench data clean install wasm
+.PHONY: paper pdf test test-fast check bench data clean install wasm
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci
@@ -11,7 +11,7 @@ node_modules/.package-lock.json: package-lock.json
 install: node_modules/.package-lock.json
 
 paper: install
-	$(NODE) cli.ts run
+	$(NODE) cli/index.ts run
 
 # The PDF is printed from the HTML paper by headless Chromium (Debian package `chromium`), when it is installed.
 pdf: paper
@@ -21,10 +21,18 @@ pdf: paper
 	@echo "wrote build/paper/paper.pdf"
 
 data: install
-	$(NODE) cli.ts data
+	$(NODE) cli/index.ts data
+
+# The end-to-end tier: tests that run the real pipeline, the real CLI on real data, a browser, or long simulations.
+# A test file joins it with a line `// tier: slow`; everything else is the unit tier (`make test-fast`, under a minute on 2 cores).
+SLOW_TESTS := $(sort $(wildcard test/pipeline/*.test.ts) $(shell grep -l "^// tier: slow" $(TESTS)))
+FAST_TESTS := $(filter-out $(SLOW_TESTS),$(TESTS))
 
 test: install
 	$(NODE) --test --test-concurrency=2 $(TESTS)
+
+test-fast: install
+	$(NODE) --test --test-concurrency=2 $(FAST_TESTS)
 
 check: install
 	npx tsc --noEmit -p .
@@ -33,9 +41,9 @@ check: install
 bench: install
 	$(NODE) bench/run.ts
 
-# Recompile the WebAssembly eigen kernel (stats/wasm/eigenKernel.as.ts -> eigenKernel.wasm.ts, committed).
+# Recompile the WebAssembly eigen kernel (stats/wasm/eigen-kernel.as.ts -> eigenKernel.wasm.ts, committed).
 wasm: install
-	$(NODE) stats/wasm/build.ts
+	$(NODE) scripts/build-wasm.ts
 
 clean:
-	$(NODE) cli.ts clean
+	$(NODE) cli/index.ts clean

@@ -1,5 +1,5 @@
 /**
- * Benchmark: the copula stage's underpricing-ratio bootstrap (stages/lib/copula-bootstrap.ts, the code the
+ * Benchmark: the copula stage's underpricing-ratio bootstrap (stats/copula-bootstrap.ts, the code the
  * pipeline runs) on a simulated 67-model x 1000-item matrix and, with the data mirror, on the LiveCodeBench
  * pool (71 models x 400 problems):
  *   - single-factor ratio beta / beta_1f, B = 1000 (target <= 10 s), and
@@ -10,12 +10,13 @@
  * Run: node --import tsx -e 'import("./bench/bootstrap.bench.ts").then((m) => m.benchBootstrap())'
  */
 import { execa } from "execa";
-import { bootstrapCopula } from "../stages/lib/copula-bootstrap.js";
-import { fitCopula } from "../stages/lib/copula-core.js";
+import { createThreadPool } from "../engine/threads/thread-pool.js";
+import { bootstrapCopula } from "../stats/copula-bootstrap.js";
+import { fitCopula } from "../stats/copula.js";
 import { normalQuantile } from "../stats/normal.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { liveCodeBenchPool } from "./pools.js";
-import { uniformStream } from "./uniform.js";
+import { uniformStream } from "../stats/mulberry32.js";
 
 export interface BootstrapBenchRow {
   name: string;
@@ -95,10 +96,12 @@ export async function benchBootstrap(options: { Bsf?: number; Bfull?: number; rR
     for (const [kind, B, full, targetS] of [["bootstrap-ratio-single-factor", Bsf, false, 10], ["bootstrap-ratio-full-copula", Bfull, true, 60]] as const) {
       const name = `${kind} (${pool})`;
       const c0 = process.cpuUsage(), t0 = performance.now();
+      // The engine's thread pool, as a stage's ctx.parallel uses it (thread start-up is part of the time).
+      const threads = createThreadPool({ threads: options.workers ?? 2 });
       const res = await bootstrapCopula({
         correct, seed, Bsf: B, Bfull: full ? B : 0, level: 0.9, method: "percentile", warmStart: Array.from(point.tetrachoric),
-        point, orthant: bootOrthant, workers: options.workers ?? 2, progress: () => {},
-      });
+        point, orthant: bootOrthant, parallel: threads, progress: () => {},
+      }).finally(() => threads.close());
       const dc = process.cpuUsage(c0);
       const oursWallS = (performance.now() - t0) / 1000, oursCpuS = (dc.user + dc.system) / 1e6;
       const s = res.summary;

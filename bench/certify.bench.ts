@@ -10,8 +10,8 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
-import { certifyFiles } from "../stages/lib/certify.js";
-import { uniformStream } from "./uniform.js";
+import { certifyFiles } from "../certify/certificate.js";
+import { uniformStream } from "../stats/mulberry32.js";
 
 export interface CertifyBench {
   models: number;

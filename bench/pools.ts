@@ -1,8 +1,8 @@
 // The real pool the benchmarks time besides their simulated 67 x 1000 matrix: the paper's LiveCodeBench pool,
 // built from the shared data mirror by the pipeline's own code (adapter -> code grader -> pool builder), through
 // the real-pool loaders the analysis tests use.
-import code from "../stages/graders/code.js";
-import { hasData, loadLiveCodeBench, pool } from "../test/analysis2/real-pools.js";
+import code from "../ingest/graders/code.js";
+import { hasData, loadLiveCodeBench, pool } from "../ingest/mirror-pools.js";
 
 /**
  * pool-lcb's verdict matrix (rows = models, 1 = correct): the three leaderboard snapshots, 400-problem common

@@ -61,7 +61,7 @@ await guarded("certify: 100 models x 100 000 items CSV", async () => {
   summary.push({ name: `certify ${c.models}x${c.items} (wall)`, ours: seconds(c.certifyMs / 1000, 2), r: "n/a", ratio: "n/a", target: "a few s (<= 5 s)", pass: quick ? null : c.certifyMs <= 5000 });
 });
 
-await guarded("bootstrap: copula underpricing ratio (stages/lib/copula-bootstrap.ts)", async () => {
+await guarded("bootstrap: copula underpricing ratio (stats/copula-bootstrap.ts)", async () => {
   const rows = await benchBootstrap(quick ? { Bsf: 100, Bfull: 20, rReplicates: 2 } : {});
   for (const b of rows) {
     summary.push({

@@ -9,9 +9,9 @@
  */
 import { execa } from "execa";
 import { liveCodeBenchPool } from "./pools.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { tetrachoricMatrix } from "../stats/tetrachoric.js";
-import { uniformStream } from "./uniform.js";
+import { uniformStream } from "../stats/mulberry32.js";
 
 interface BenchRow {
   name: string;

@@ -8,9 +8,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
-import { fitCopula } from "../stages/lib/copula-core.js";
+import { fitCopula } from "../stats/copula.js";
 import { mvnOrthantProbability } from "../stats/orthant.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { liveCodeBenchPool } from "./pools.js";
 
 interface OrthantCase { name: string; upper: number[]; corr: number[]; dim: number }

@@ -7,4 +7,4 @@ import { fileURLToPath } from "node:url";
 
 register();
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-await import(pathToFileURL(join(root, "cli.ts")).href);
+await import(pathToFileURL(join(root, "cli/index.ts")).href);

@@ -4,7 +4,9 @@
 // Run: node --import tsx data/make-manifest.ts [mirrorDir] [outFile]
 // Every dataset folder has a manifest.json except livecodebench-codegen: its files are hashed here and
 // their source repository/commit are read from the folder name (`<date>_<commit8>`, `<commit8>`) and
-// resolved to full commits listed in its README.
+// resolved to full commits listed in its README. Files a folder compiled itself (its manifest's `derived` list, or
+// a manifest without a source repository, like gsm8k-errata) have no source URL: only the mirror holds them, and
+// the entry says how they were made.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -15,13 +17,14 @@ export interface ManifestFile {
   path: string;
   mirror: string;
   gzip: boolean;
-  url: string;
+  url: string | null;
   sha256: string;
   bytes: number;
   license: string;
   dataset: string;
-  source_repo: string;
-  commit: string;
+  source_repo: string | null;
+  commit: string | null;
+  note?: string;
 }
 
 /**
@@ -36,6 +39,12 @@ const LICENSES: Record<string, { license: string; readmeSays: string }> = {
   "eth-sri/matharena.ai": { license: "MIT", readmeSays: "**MIT**" },
   "LiveCodeBench/livecodebench.github.io": { license: "CC-BY-SA-4.0", readmeSays: "CC BY-SA 4.0" },
   "LiveCodeBench/submissions": { license: "MIT", readmeSays: "MIT (LICENSE file)" },
+  "josefchen/co-failure-ceiling": { license: "CC-BY-4.0 (data and paper text; code MIT)", readmeSays: "Data and paper text: CC BY 4.0" },
+};
+
+/** Licence of folders compiled for the mirror from several sources (no single source repository). */
+const COMPILED_LICENSES: Record<string, { license: string; readmeSays: string }> = {
+  "gsm8k-errata": { license: "compiled from MIT, CC-BY-4.0 and unlicensed sources (per row, see README)", readmeSays: "| source | what | license | rows |" },
 };
 
 function licenseOf(repo: string, readme: string, dataset: string): string {
@@ -63,31 +72,54 @@ export function rawGitHubUrl(repo: string, commit: string, sourcePath: string): 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 interface SourceManifest {
-  source_repo: string;
-  commit: string;
+  source_repo?: string;
+  commit?: string;
   files: Array<{
-    file: string; source_path: string; source_commit?: string; gzip: boolean;
-    bytes?: number; sha256?: string; bytes_uncompressed?: number; sha256_uncompressed?: string;
+    file: string; source_path?: string; source_commit?: string; commit?: string; gzip?: boolean;
+    bytes?: number; sha256?: string; bytes_uncompressed?: number; sha256_uncompressed?: string; how_made?: string;
   }>;
+  derived?: Array<{ file: string; made_by: string; bytes: number; sha256: string }>;
+}
+
+/** A file the folder made itself: no source URL, only the mirror has it. */
+function compiledEntry(dataset: string, f: { file: string; bytes: number; sha256: string }, license: string, note: string): ManifestFile {
+  const mirrorPath = `${dataset}/${f.file}`;
+  return {
+    path: mirrorPath, mirror: mirrorPath, gzip: false, url: null, sha256: f.sha256, bytes: f.bytes, license, dataset,
+    source_repo: null, commit: null, note: `${note} (see ${dataset}/README.md)`,
+  };
 }
 
 function fromSourceManifest(mirror: string, dataset: string, readme: string): ManifestFile[] {
   const m = JSON.parse(readFileSync(join(mirror, dataset, "manifest.json"), "utf8")) as SourceManifest;
+  if (!m.source_repo) {
+    const known = COMPILED_LICENSES[dataset];
+    if (!known) throw new Error(`make-manifest: no licence recorded for the compiled dataset ${dataset}`);
+    if (!readme.includes(known.readmeSays)) throw new Error(`make-manifest: ${dataset}/README.md no longer says "${known.readmeSays}"`);
+    return m.files.map((f) => {
+      if (!f.sha256 || f.bytes === undefined) throw new Error(`make-manifest: ${dataset}/manifest.json: ${f.file} has no sha256/size`);
+      return compiledEntry(dataset, { file: f.file, bytes: f.bytes, sha256: f.sha256 }, known.license, f.how_made ?? "compiled for the mirror");
+    });
+  }
   const repo = repoSlug(m.source_repo);
   const license = licenseOf(repo, readme, dataset);
-  return m.files.map((f) => {
+  const sourced = m.files.map((f) => {
     const sha = f.sha256_uncompressed ?? f.sha256;
     const bytes = f.bytes_uncompressed ?? f.bytes;
     if (!sha || bytes === undefined) throw new Error(`make-manifest: ${dataset}/manifest.json: ${f.file} has no sha256/size`);
     const mirrorPath = `${dataset}/${f.file}`;
-    if (f.gzip !== mirrorPath.endsWith(".gz")) throw new Error(`make-manifest: ${mirrorPath}: gzip flag disagrees with the name`);
-    const commit = f.source_commit ?? m.commit;
+    const gzip = f.gzip ?? false;
+    if (gzip !== mirrorPath.endsWith(".gz")) throw new Error(`make-manifest: ${mirrorPath}: gzip flag disagrees with the name`);
+    const commit = f.source_commit ?? f.commit ?? m.commit;
+    if (!commit || !f.source_path) throw new Error(`make-manifest: ${dataset}/manifest.json: ${f.file} has no source commit/path`);
     return {
-      path: mirrorPath.replace(/\.gz$/, ""), mirror: mirrorPath, gzip: f.gzip,
+      path: mirrorPath.replace(/\.gz$/, ""), mirror: mirrorPath, gzip,
       url: rawGitHubUrl(repo, commit, f.source_path), sha256: sha, bytes, license, dataset,
-      source_repo: m.source_repo, commit,
+      source_repo: m.source_repo!, commit,
     };
   });
+  const derived = (m.derived ?? []).map((d) => compiledEntry(dataset, d, license, d.made_by));
+  return [...sourced, ...derived];
 }
 
 function listFiles(dir: string): string[] {

@@ -5,11 +5,8 @@ import { constants } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { FileHasher } from "./hash.js";
+import type { FileHasher } from "./file-hasher.js";
 import type { LockEntry, OutputRecord } from "./lockfile.js";
-
-/** Bump when the key recipe or the cache layout changes: every key changes with it. */
-export const ENGINE_FORMAT_VERSION = 1;
 
 export interface ProjectPaths {
   projectDir: string;

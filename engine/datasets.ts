@@ -1,7 +1,7 @@
 // Dataset files: `files:` globs over the data manifest (pinned sha256, fetched on demand) and `local:`
 // project files (hashed as they are). Planning needs only names and hashes; a stage run materialises.
 import { resolve } from "node:path";
-import type { FileHasher } from "./hash.js";
+import type { FileHasher } from "./file-hasher.js";
 import type { PipelineSpec } from "./spec.js";
 import type { InputFile } from "./types.js";
 import type { ManifestEntry } from "./manifest.js";
@@ -45,7 +45,7 @@ export async function resolveDatasets(options: {
       } catch (e) {
         throw new Error(`dataset ${name}: ${(e as Error).message}`);
       }
-      out.set(name, entries.map((entry) => ({ name: entry.path, sha256: entry.sha256, url: entry.url, bytes: entry.bytes, entry })));
+      out.set(name, entries.map((entry) => ({ name: entry.path, sha256: entry.sha256, url: entry.url ?? undefined, bytes: entry.bytes, entry })));
     }
   }
   return out;

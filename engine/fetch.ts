@@ -35,7 +35,7 @@ export async function materializeFile(entry: ManifestEntry, options: Materialize
     name: entry.path,
     path: dest,
     sha256: entry.sha256,
-    url: entry.url,
+    url: entry.url ?? undefined,
     meta: { dataset: entry.dataset, license: entry.license, source_repo: entry.source_repo, commit: entry.commit, bytes: entry.bytes },
   };
 
@@ -64,8 +64,11 @@ export async function materializeFile(entry: ManifestEntry, options: Materialize
       if (entry.gzip) await pipeline(createReadStream(from), createGunzip(), hasher.stream, createWriteStream(tmp));
       else await pipeline(createReadStream(from), hasher.stream, createWriteStream(tmp));
     } else {
+      if (entry.url === null) {
+        throw new Error(`data file ${entry.path} has no source URL (${entry.note ?? "compiled for the data mirror"}): set data.mirror in pipeline.yaml or COFAIL_DATA_MIRROR to a copy of the mirror`);
+      }
       source = entry.url;
-      const body = await download(entry, options.fetchImpl ?? fetch);
+      const body = await download({ ...entry, url: entry.url }, options.fetchImpl ?? fetch);
       await pipeline(body, hasher.stream, createWriteStream(tmp));
     }
     const actual = hasher.digest();
@@ -75,7 +78,7 @@ export async function materializeFile(entry: ManifestEntry, options: Materialize
     await rename(tmp, dest);
   } catch (e) {
     await rm(tmp, { force: true });
-    if (e instanceof Error && /sha256 mismatch|not in the mirror|download of/.test(e.message)) throw e;
+    if (e instanceof Error && /sha256 mismatch|not in the mirror|download of|has no source URL/.test(e.message)) throw e;
     throw new Error(`cannot materialise data file ${entry.path}: ${(e as Error).message}`, { cause: e });
   }
   await recordVerified(downloads, entry.path, entry.sha256, dest);
@@ -102,7 +105,7 @@ export async function materializeAll(
   return out;
 }
 
-async function download(entry: ManifestEntry, fetchImpl: typeof fetch): Promise<Readable> {
+async function download(entry: ManifestEntry & { url: string }, fetchImpl: typeof fetch): Promise<Readable> {
   let res: Response;
   try {
     res = await fetchImpl(entry.url);

@@ -1,29 +1,24 @@
-// Minimal glob -> RegExp: `**` crosses "/", `*` and `?` do not, `{a,b}` alternates. Enough for
-// manifest paths and stage-id patterns without pulling in a glob library.
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        i++;
-        if (glob[i + 1] === "/") { i++; re += "(?:.*/)?"; } else re += ".*";
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else if (c === "{") {
-      const end = glob.indexOf("}", i);
-      if (end < 0) { re += "\\{"; continue; }
-      re += "(?:" + glob.slice(i + 1, end).split(",").map(escapeRegExp).join("|") + ")";
-      i = end;
-    } else re += escapeRegExp(c);
-  }
-  return new RegExp(`^${re}$`);
+// The one glob dialect of cofail, for manifest paths, stage ids, model names and the paper's claim ids: picomatch's
+// (`*` and `?` stay within a `/`-separated segment, `**` crosses segments, `{a,b}` alternates, `[ab]` classes),
+// with `dot: true` so a leading dot is an ordinary character. A well-kept matcher, not a hand-written one.
+import picomatch from "picomatch";
+
+const OPTIONS = { dot: true } as const;
+
+/** A predicate for one pattern. */
+export function globMatcher(pattern: string): (s: string) => boolean {
+  const isMatch = picomatch(pattern, OPTIONS);
+  // One argument only: picomatch's matcher returns a details object when given a second (truthy) argument, which
+  // a bare `array.filter(matcher)` would pass as the index.
+  return (s) => isMatch(s);
 }
 
+/** A RegExp for one pattern whose groups capture what each wildcard matched, left to right. */
+export function globCaptureRegExp(pattern: string): RegExp {
+  return picomatch.makeRe(pattern, { ...OPTIONS, capture: true });
+}
+
+/** Whether a string is a pattern (has wildcards, classes or alternatives) rather than a literal name. */
 export function isGlob(s: string): boolean {
-  return /[*?{]/.test(s);
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+^$()|[\]\\]/g, "\\$&");
+  return picomatch.scan(s).isGlob;
 }

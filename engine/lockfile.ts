@@ -2,7 +2,7 @@
 // YAML, sorted keys, no timestamps or commit, so `git diff cofail.lock` shows exactly what changed.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { canonicalJson, sha256 } from "./canonical.js";
+import { canonicalJson, hashCanonical, sha256 } from "./canonical-json.js";
 
 export interface OutputRecord { file: string; sha256: string; bytes: number }
 
@@ -15,17 +15,53 @@ export interface LockInput {
   url?: string;
 }
 
-export interface LockEntry {
+/**
+ * Everything a task's result depends on, exactly as cofail.lock records it. The cache key is computed from this
+ * record and nothing else (`cacheKeyOf`), so the lock entry is the key's complete explanation (as in DVC, whose
+ * run-cache key is derived from the lock entry).
+ */
+export interface TaskIngredients {
   type: string;
-  key: string;
   partition?: string;
   seed: number;
+  /** project-relative code file -> sha256 */
   code: Record<string, string>;
+  /** npm package -> version */
   packages: Record<string, string>;
+  /** params as written in pipeline.yaml */
   params: Record<string, unknown>;
   inputs: Record<string, LockInput[]>;
+  /** Only for stage types that stamp the commit into their output. */
+  gitCommit?: string;
+}
+
+export interface LockEntry extends TaskIngredients {
+  key: string;
   outputs: Record<string, OutputRecord>;
   warnings: string[];
+}
+
+/** Bump when the key recipe or the cache layout changes: every key changes with it. */
+export const ENGINE_FORMAT_VERSION = 1;
+
+/**
+ * The cache key of a task: sha256 of the canonical JSON of its ingredients as the lock records them. `upstreamKey`
+ * (which cached run produced an input) is provenance, not an ingredient: the input's content hash is.
+ */
+export function cacheKeyOf(ingredients: TaskIngredients): string {
+  const inputs = Object.fromEntries(Object.entries(ingredients.inputs).map(([name, items]) =>
+    [name, items.map(({ upstreamKey: _u, ...it }) => it)]));
+  return hashCanonical({
+    engine: ENGINE_FORMAT_VERSION, type: ingredients.type, partition: ingredients.partition ?? null, seed: ingredients.seed,
+    code: ingredients.code, packages: ingredients.packages, params: ingredients.params, inputs,
+    gitCommit: ingredients.gitCommit ?? null,
+  });
+}
+
+/** The ingredients part of a lock entry (what cacheKeyOf reads). */
+export function ingredientsOf(entry: LockEntry): TaskIngredients {
+  const { key: _k, outputs: _o, warnings: _w, ...ingredients } = entry;
+  return ingredients;
 }
 
 export interface StageLock {

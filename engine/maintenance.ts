@@ -3,9 +3,9 @@ import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { projectPaths } from "./cache.js";
 import { lockEntries, readLockFile } from "./lockfile.js";
-import { acquireRunLock } from "./runLock.js";
+import { acquireRunLock } from "./run-lock.js";
 import { materializeDatasetFile, resolveDatasets } from "./datasets.js";
-import { createFileHasher } from "./hash.js";
+import { createFileHasher } from "./file-hasher.js";
 import { loadSpec } from "./spec.js";
 import type { StageCatalog } from "./catalog.js";
 

@@ -2,7 +2,7 @@
 // (at a commit) and by the sha256 of its uncompressed content. The data itself is never committed.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { globToRegExp } from "./glob.js";
+import { globMatcher } from "./glob.js";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lower-case hex digits");
 
@@ -12,14 +12,17 @@ export const ManifestEntry = z.object({
   /** Path inside the mirror directory (may end in `.gz` when `gzip`). */
   mirror: z.string().min(1),
   gzip: z.boolean(),
-  url: z.string().url(),
+  /** Source URL pinned to a commit; null for a file compiled for the mirror itself (then only the mirror has it). */
+  url: z.string().url().nullable(),
   /** sha256 and size of the UNCOMPRESSED content. */
   sha256: Sha256,
   bytes: z.number().int().nonnegative(),
   license: z.string(),
   dataset: z.string(),
-  source_repo: z.string(),
-  commit: z.string(),
+  source_repo: z.string().nullable(),
+  commit: z.string().nullable(),
+  /** How a file without a source URL was made (and where its README says more). */
+  note: z.string().optional(),
 });
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 
@@ -70,8 +73,8 @@ export async function loadManifest(path: string): Promise<Manifest> {
 export function matchManifest(manifest: Manifest, globs: string[]): ManifestEntry[] {
   const picked = new Set<ManifestEntry>();
   for (const glob of globs) {
-    const re = globToRegExp(glob);
-    const hits = manifest.files.filter((f) => re.test(f.path));
+    const match = globMatcher(glob);
+    const hits = manifest.files.filter((f) => match(f.path));
     if (hits.length === 0) {
       const dataset = glob.split("/")[0];
       const near = manifest.files.filter((f) => f.dataset === dataset).slice(0, 3).map((f) => f.path);

@@ -1,11 +1,11 @@
 // Turns a stage (and partition) into a task: its inputs resolved to content hashes and its cache key.
 // A key is computable only once every upstream task it reads has a known record (cached or just run).
 import { basename, join } from "node:path";
-import { ENGINE_FORMAT_VERSION, cacheOutDir, type CacheRecord, type ProjectPaths } from "./cache.js";
-import { hashCanonical, sha256 } from "./canonical.js";
-import type { CodeIngredients } from "./codeHash.js";
+import { cacheOutDir, type CacheRecord, type ProjectPaths } from "./cache.js";
+import { sha256 } from "./canonical-json.js";
+import type { CodeIngredients } from "./code-hash.js";
 import type { DatasetFile } from "./datasets.js";
-import type { LockInput } from "./lockfile.js";
+import { cacheKeyOf, type LockInput, type TaskIngredients } from "./lockfile.js";
 import type { PipelineSpec, ResolvedRef } from "./spec.js";
 import { stageOutputs } from "./catalog.js";
 
@@ -37,6 +37,8 @@ export interface PlannedTask {
   inputs: Record<string, TaskInput>;
   code: CodeIngredients;
   gitCommit?: string;
+  /** The record the key is computed from; the lock entry stores it as is. */
+  ingredients: TaskIngredients;
 }
 
 export type PlanResult = { task: PlannedTask } | { waitingFor: { stage: string; input: string }[] };
@@ -85,20 +87,17 @@ export function planTask(ctx: PlanContext, stage: string, partition: string | un
   const code = ctx.code.get(stage)!;
   const seed = seedFor(ctx.spec.seed, stage, partition);
   const gitCommit = decl.stageType.usesGitCommit ? ctx.gitCommit ?? "unknown" : undefined;
-  const key = hashCanonical({
-    engine: ENGINE_FORMAT_VERSION,
-    type: decl.type,
-    code: code.files,
-    packages: code.packages,
-    params: decl.params,
-    seed,
-    partition: partition ?? null,
-    inputs: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.groups.map((g) => ({
-      ref: g.ref, files: g.items.map((it) => ({ name: it.name, sha256: it.sha256 })),
-    }))])),
-    gitCommit: gitCommit ?? null,
-  });
-  return { task: { stage, partition, key, seed, inputs, code, gitCommit } };
+  const ingredients: TaskIngredients = {
+    type: decl.type, ...(partition !== undefined ? { partition } : {}), seed,
+    code: code.files, packages: code.packages, params: decl.params,
+    inputs: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.groups.flatMap((g) => g.items.map((it) => ({
+      ref: it.ref, name: it.name, sha256: it.sha256,
+      ...(it.upstreamKey ? { upstreamKey: it.upstreamKey } : {}), ...(it.url ? { url: it.url } : {}),
+    })))])),
+    ...(gitCommit !== undefined ? { gitCommit } : {}),
+  };
+  const key = cacheKeyOf(ingredients);
+  return { task: { stage, partition, key, seed, inputs, code, gitCommit, ingredients } };
 }
 
 function resolveGroup(ctx: PlanContext, ref: ResolvedRef, onlyPartition: string | undefined): TaskInputGroup | { waiting: string[] } {

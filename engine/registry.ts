@@ -4,7 +4,7 @@ import { readFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
-import type { PublishedResult } from "./workerProtocol.js";
+import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
 
 export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promise<{ results: ResultRecord[]; errors: string[] }> {

@@ -9,20 +9,21 @@ import {
   commitToCache, installWorkspace, makeRunTempDir, prunePartitions, readCacheRecord, sweepTemp,
   workspaceIntact, type CacheRecord,
 } from "./cache.js";
-import { sha256 } from "./canonical.js";
+import { sha256 } from "./canonical-json.js";
 import { downstreamOf } from "./dag.js";
 import { materializeDatasetFile } from "./datasets.js";
 import { lockEntryOf, writeLockFile, type LockEntry, type LockFile, type OutputRecord, type StageLock } from "./lockfile.js";
 import { partitionsOf, planTask, type PlannedTask } from "./plan.js";
-import { createWorkerPool, type WorkerPool } from "./pool.js";
+import { createThreadPool, type ThreadPool } from "./threads/thread-pool.js";
+import { runnableModuleUrl } from "./threads/runnable-module.js";
 import { plainReporter, type Reporter } from "./progress.js";
 import { buildRegistry, writeRegistry } from "./registry.js";
 import { snapshotRun, type RunSnapshot } from "./snapshot.js";
-import { acquireRunLock } from "./runLock.js";
+import { acquireRunLock } from "./run-lock.js";
 import { openSession, type Session, type SessionOptions } from "./session.js";
 import { computeStatus, planContext, selectedOrder, taskLabel } from "./status.js";
 import { stageOutputs } from "./catalog.js";
-import type { WorkerInput } from "./workerProtocol.js";
+import type { StageEvent, StageTaskResult, WorkerInput } from "./threads/protocol.js";
 
 export interface RunOptions extends SessionOptions {
   jobs?: number;
@@ -68,12 +69,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
     onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
   });
-  const pool = createWorkerPool();
+  const jobs = options.jobs ?? availableParallelism();
+  const pool = createThreadPool({ threads: Math.max(1, jobs) });
   const startedAt = new Date();
   try {
     await sweepTemp(session.paths);
     const forced = new Set(options.force ? (session.targets.length ? session.targets : session.selected) : []);
-    const outcomes = await schedule(session, { pool, reporter, jobs: options.jobs ?? availableParallelism(), forced });
+    const outcomes = await schedule(session, { pool, reporter, jobs, forced });
     const newLock = mergeLock(session, outcomes.stageLocks);
     await writeLockFile(session.paths.lockFile, newLock);
     const registry = await buildRegistry(session.paths, newLock);
@@ -88,8 +90,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       : summaryLine(counts) + errors.map((e) => `\nerror: ${e}`).join("");
     const recordFile = await writeRunRecord(session, {
       runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
-      jobs: options.jobs ?? availableParallelism(), force: !!options.force,
-      snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock),
+      jobs, force: !!options.force,
+      snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage)),
     });
     return { runId, outcomes: outcomes.list, exitCode, message, recordFile };
   } finally {
@@ -107,7 +109,9 @@ async function dryRun(session: Session, runId: string, reporter: Reporter): Prom
   return { runId, outcomes: [], exitCode: 0, message };
 }
 
-interface ScheduleOptions { pool: WorkerPool; reporter: Reporter; jobs: number; forced: Set<string> }
+interface ScheduleOptions { pool: ThreadPool; reporter: Reporter; jobs: number; forced: Set<string> }
+
+const stageTaskModule = new URL("./threads/stage-task.ts", import.meta.url).href;
 
 async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list: TaskOutcome[]; stageLocks: Map<string, StageLock> }> {
   const order = selectedOrder(session);
@@ -208,14 +212,19 @@ async function runOne(
     const inputs = await workerInputs(session, task);
     opts.reporter.start(label);
     const t0 = now();
-    const done = await opts.pool.run({
-      type: "task", moduleUrl: pathToFileURL(join(session.paths.projectDir, session.spec.stages[stage]!.modulePath)).href,
-      stage, partition, params: session.spec.stages[stage]!.params, inputs, seed: task.seed,
-      projectDir: session.paths.projectDir, gitCommit: task.gitCommit, outDir: join(tempDir, "out"),
-    }, {
-      progress: (d, t, l) => opts.reporter.progress(label, d, t, l),
-      log: (m) => opts.reporter.line(`  ${label}: ${m}`),
-      warn: (m) => { warnings.push(m); opts.reporter.line(`  warning ${label}: ${m}`); },
+    const moduleUrl = await runnableModuleUrl(pathToFileURL(join(session.paths.projectDir, session.spec.stages[stage]!.modulePath)).href);
+    const done = await opts.pool.call<StageTaskResult>({
+      module: stageTaskModule, export: "runStageTask",
+      args: [{
+        moduleUrl, stage, partition, params: session.spec.stages[stage]!.params, inputs, seed: task.seed,
+        projectDir: session.paths.projectDir, gitCommit: task.gitCommit, outDir: join(tempDir, "out"),
+      }],
+      onEvent: (e) => {
+        const ev = e as StageEvent;
+        if (ev.type === "progress") opts.reporter.progress(label, ev.done, ev.total, ev.label);
+        else if (ev.type === "log") opts.reporter.line(`  ${label}: ${ev.message}`);
+        else { warnings.push(ev.message); opts.reporter.line(`  warning ${label}: ${ev.message}`); }
+      },
     });
     const endedAt = now();
     const entry = await sealEntry(session, task, tempDir, done.warnings);
@@ -263,19 +272,18 @@ async function sealEntry(session: Session, task: PlannedTask, tempDir: string, w
     const bytes = await readFile(join(outDir, spec.file));
     outputs[name] = { file: spec.file, sha256: sha256(bytes), bytes: bytes.length };
   }
-  const entry: LockEntry = {
-    type: decl.type, key: task.key, ...(task.partition !== undefined ? { partition: task.partition } : {}), seed: task.seed,
-    code: task.code.files, packages: task.code.packages, params: decl.params,
-    inputs: Object.fromEntries(Object.entries(task.inputs).map(([n, i]) => [n, i.groups.flatMap((g) => g.items.map((it) => ({
-      ref: it.ref, name: it.name, sha256: it.sha256,
-      ...(it.upstreamKey ? { upstreamKey: it.upstreamKey } : {}), ...(it.url ? { url: it.url } : {}),
-    })))])),
-    outputs, warnings,
-  };
+  const entry: LockEntry = { ...task.ingredients, key: task.key, outputs, warnings };
   const provenance = JSON.stringify(entry, null, 2) + "\n";
   await writeFile(join(outDir, "provenance.json"), provenance);
   entry.outputs = { ...outputs, provenance: { file: "provenance.json", sha256: sha256(provenance), bytes: Buffer.byteLength(provenance) } };
   return entry;
+}
+
+/** Names of a stage's outputs declared with `snapshot: true` (none for stages no longer in the spec). */
+function snapshotOutputs(session: Session, stage: string): Set<string> {
+  const decl = session.spec.stages[stage];
+  if (!decl) return new Set();
+  return new Set(Object.entries(stageOutputs(decl.stageType, decl.parsedParams)).filter(([, o]) => o.snapshot).map(([n]) => n));
 }
 
 /** New lock: previous entries for stages not (successfully) processed, fresh ones for the rest; only stages in the spec. */

@@ -3,13 +3,13 @@
 import { join } from "node:path";
 import { projectPaths, type ProjectPaths } from "./cache.js";
 import type { StageCatalog } from "./catalog.js";
-import { codeIngredients, type CodeIngredients } from "./codeHash.js";
+import { codeIngredients, type CodeIngredients } from "./code-hash.js";
 import { upstreamClosure } from "./dag.js";
 import { resolveDatasets, type DatasetFile } from "./datasets.js";
-import { gitInfo, commitLabel, type GitInfo } from "./gitInfo.js";
-import { createFileHasher, type FileHasher } from "./hash.js";
+import { gitInfo, commitLabel, type GitInfo } from "./git-info.js";
+import { createFileHasher, type FileHasher } from "./file-hasher.js";
 import { readLockFile, type LockFile } from "./lockfile.js";
-import { globToRegExp, isGlob } from "./glob.js";
+import { globMatcher, isGlob } from "./glob.js";
 import { loadSpec, type PipelineSpec } from "./spec.js";
 
 export interface Session {
@@ -69,7 +69,7 @@ export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
   const out = new Set<string>();
   for (const t of targets) {
     const matches = spec.stages[t] ? [t]
-      : isGlob(t) ? ids.filter((id) => globToRegExp(t).test(id))
+      : isGlob(t) ? ids.filter(globMatcher(t))
       : ids.filter((id) => spec.stages[id]!.type === t);
     if (!matches.length) {
       const types = [...new Set(ids.map((id) => spec.stages[id]!.type))].sort();

@@ -1,15 +1,12 @@
-// Per-run snapshots for the paper diff: a content-addressed copy of build/registry.json and of every output
-// named in SNAPSHOT_OUTPUTS (the paper's numbers.json: where each number is used), kept in .cofail/snapshots/
+// Per-run snapshots for run-to-run diffs: a content-addressed copy of build/registry.json and of every output a
+// stage type declares with `snapshot: true` (e.g. the paper's numbers.json: where each number is used), kept in .cofail/snapshots/
 // and referenced from the run record. Content addressing makes an unchanged registry cost nothing per run,
 // and `cofail gc` (which prunes the run-cache) never touches them, so old runs stay diffable.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
-import { sha256 } from "./canonical.js";
+import { sha256 } from "./canonical-json.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
-
-/** Output file names whose content is snapshotted per run (besides the registry). */
-export const SNAPSHOT_OUTPUTS = ["numbers.json"];
 
 export interface RunSnapshot {
   /** sha256 of build/registry.json as written by this run. */
@@ -37,14 +34,18 @@ async function store(paths: ProjectPaths, bytes: Buffer): Promise<string> {
   return hash;
 }
 
-/** Snapshot the registry just written and the SNAPSHOT_OUTPUTS of the new lock. */
-export async function snapshotRun(paths: ProjectPaths, lock: LockFile): Promise<RunSnapshot | undefined> {
+/**
+ * Snapshot the registry just written and, for every entry of the new lock, the outputs its stage declares with
+ * `snapshot: true` (`flagged(stage)` gives their output names).
+ */
+export async function snapshotRun(paths: ProjectPaths, lock: LockFile, flagged: (stage: string) => Set<string>): Promise<RunSnapshot | undefined> {
   let registry: Buffer;
   try { registry = await readFile(paths.registry); } catch { return undefined; }
   const files: Record<string, string> = {};
   for (const { stage, partition, entry } of lockEntries(lock)) {
-    for (const out of Object.values(entry.outputs)) {
-      if (!SNAPSHOT_OUTPUTS.includes(out.file)) continue;
+    const names = flagged(stage);
+    for (const [name, out] of Object.entries(entry.outputs)) {
+      if (!names.has(name)) continue;
       try {
         const bytes = await readFile(join(cacheOutDir(paths, entry.key), out.file));
         files[`${stage}${partition === undefined ? "" : `/${partition}`}/${out.file}`] = await store(paths, bytes);

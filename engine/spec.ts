@@ -7,7 +7,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Docume
 import { z } from "zod";
 import { importStageType, stageOutputs, type StageCatalog } from "./catalog.js";
 import { findCycle, type StageDeps } from "./dag.js";
-import { globToRegExp, isGlob } from "./glob.js";
+import { globMatcher, isGlob } from "./glob.js";
 import type { StageType } from "./types.js";
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
@@ -232,8 +232,8 @@ function resolveRef(
   const output = ref.slice(dot + 1);
   const outputsOf = (id: string) => stageOutputs(ctx.stages[id]!.stageType, ctx.stages[id]!.parsedParams);
   if (isGlob(stagePart)) {
-    const re = globToRegExp(stagePart);
-    return Object.keys(ctx.stages).filter((id) => id !== ctx.self && re.test(id) && outputsOf(id)[output]).sort()
+    const match = globMatcher(stagePart);
+    return Object.keys(ctx.stages).filter((id) => id !== ctx.self && match(id) && outputsOf(id)[output]).sort()
       .map((stage) => ({ kind: "output" as const, stage, output, ref: `${stage}.${output}` }));
   }
   if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"; expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;

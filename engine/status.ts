@@ -1,7 +1,7 @@
 // What would a run do, and why: each task is up to date, restorable from the run-cache, or must run.
 // Reasons compare this run's ingredients with the task's entry in cofail.lock.
 import { readCacheRecord, workspaceIntact, type CacheRecord } from "./cache.js";
-import { canonicalJson } from "./canonical.js";
+import { canonicalJson } from "./canonical-json.js";
 import { topoOrder } from "./dag.js";
 import { lockEntryOf, type LockEntry } from "./lockfile.js";
 import { partitionsOf, planTask, seedFor, type PlanContext, type PlannedTask } from "./plan.js";

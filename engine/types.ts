@@ -1,6 +1,6 @@
 // The contract between the generic engine and the stage modules that plug into it.
 // The engine knows nothing about LLMs: a stage is a typed function from inputs and params to outputs,
-// plus named scalar results it publishes to the registry. Stage modules import only types from here.
+// plus named scalar results it publishes to the registry. Stage modules import only types (and defineStage) from here.
 import type { z } from "zod";
 
 /** A file handed to a stage as an input: a fetched dataset file or a user's local results file. */
@@ -39,13 +39,18 @@ export interface OutputSpec {
   kind: "json" | "text" | "binary";
   schema?: z.ZodType;
   description?: string;
+  /**
+   * Keep a content-addressed copy of this output for every run (in .cofail/snapshots/, referenced by the run
+   * record), so two runs can be compared after the run-cache has been pruned (e.g. the paper's numbers.json).
+   */
+  snapshot?: boolean;
 }
 
 export type OutputValue = unknown | string | Uint8Array;
 
 /** Optional extras attached to a published result. */
 export interface PublishOptions {
-  /** How the paper typesets it: "fixed:3", "pct:1", "int", "sci:2", "ratio:2" (see engine/format.ts). */
+  /** How the paper typesets it: "fixed:3", "pct:1", "int", "sci:2", "ratio:2" (see paper/format.ts). */
   format?: string;
   /** One-line human description ("beta on math-l5, all 43 models"). */
   description?: string;
@@ -86,6 +91,19 @@ export interface StageContext<P = unknown> {
   warn(message: string): void;
   /** Publish a named scalar result to the registry. Ids are global: "<pool>.<quantity>[.<variant>]". */
   publish(id: string, value: number, options?: PublishOptions): void;
+  /** The stage's own parallel work, on worker threads of the engine's pool (see ParallelMap). */
+  parallel: ParallelMap;
+}
+
+/**
+ * Runs an exported function of an ES module (by URL, e.g. `new URL("./block.ts", import.meta.url).href`) on each
+ * argument, spread over `threads` worker threads; results in argument order. The function must be pure (its
+ * result a function of its argument only), so how the work is split never changes a result. Arguments and results
+ * are structured-cloned: plain objects, arrays and typed arrays.
+ */
+export interface ParallelMap {
+  readonly threads: number;
+  map<A, R>(fn: { module: string; export: string }, args: A[]): Promise<R[]>;
 }
 
 /** What a stage module exports as its default export. */

@@ -107,9 +107,9 @@ export async function verifyChain(options: VerifyOptions): Promise<VerifyReport>
           continue;
         }
         const pad = "  ".repeat(depth + 1);
-        if (it.url) {
-          const entry = await manifestEntry(it.name);
-          if (!entry) { problem(`raw file ${it.name} (input ${input} of ${label}) is not in ${data.manifest}`); continue; }
+        const entry = it.url || it.ref.startsWith("dataset:") ? await manifestEntry(it.name) : undefined;
+        if (it.url && !entry) { problem(`raw file ${it.name} (input ${input} of ${label}) is not in ${data.manifest}`); continue; }
+        if (entry) {
           if (entry.sha256 !== it.sha256) problem(`raw file ${it.name}: the run read sha256 ${it.sha256.slice(0, 12)}…, the manifest now pins ${entry.sha256.slice(0, 12)}…`);
           const copy = join(resolve(options.projectDir, data.downloads), entry.path);
           const b = report.problems.length;
@@ -117,7 +117,7 @@ export async function verifyChain(options: VerifyOptions): Promise<VerifyReport>
           if (got === undefined) { report.lines.push(`${pad}skip raw ${it.name}: not downloaded (run \`cofail data\`), pinned sha256 ${entry.sha256.slice(0, 12)}…`); continue; }
           report.checked++;
           if (got !== entry.sha256) problem(`downloaded raw file ${it.name}: sha256 ${got.slice(0, 12)}…, manifest pins ${entry.sha256.slice(0, 12)}… (${relative(options.projectDir, copy)})`);
-          report.lines.push(`${pad}${report.problems.length > b ? "FAIL" : "ok  "} raw ${it.name} (manifest sha256 ${entry.sha256.slice(0, 12)}…, ${entry.url})`);
+          report.lines.push(`${pad}${report.problems.length > b ? "FAIL" : "ok  "} raw ${it.name} (manifest sha256 ${entry.sha256.slice(0, 12)}…, ${entry.url ?? entry.note ?? "mirror only"})`);
         } else {
           const b = report.problems.length;
           await check(`local raw file ${it.name}`, resolve(options.projectDir, it.name), it.sha256);

@@ -2,7 +2,7 @@
 // Caveats (toolchain.md): categorical legends are HTML, not SVG, and ramp legends need a canvas and crash under
 // jsdom, so a figure with `color.legend` is refused here; draw the legend as marks or use vega-lite instead.
 import type { PlotOptions } from "@observablehq/plot";
-import { stableSvgIds } from "./stableIds.js";
+import { stableSvgIds } from "./stable-ids.js";
 import { plotStyle, PALETTE, SIZES } from "./theme.js";
 
 export async function plotToSvg(options: PlotOptions): Promise<string> {

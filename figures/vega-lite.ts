@@ -3,7 +3,7 @@
 // independent of installed fonts and therefore byte-stable.
 import type { TopLevelSpec } from "vega-lite";
 import { svgToPng } from "./png.js";
-import { stableSvgIds } from "./stableIds.js";
+import { stableSvgIds } from "./stable-ids.js";
 import { vegaLiteConfig } from "./theme.js";
 
 export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {

@@ -1,8 +1,8 @@
-// The paper diff: the registry diff between two runs (engine/diff.ts) read through the paper's numbers.json —
+// The paper diff: the registry diff between two runs (engine/registry-diff.ts) read through the paper's numbers.json —
 // for every number that moved, whether its rounded form in the text changed and which sentences, claims,
 // tables and figures use it. Pure: the caller loads registries and numbers files.
-import type { MovedResult, RegistryDiff } from "../engine/diff.js";
-import { formatValue } from "../engine/format.js";
+import type { MovedResult, RegistryDiff } from "../engine/index.js";
+import { formatValue } from "./format.js";
 import type { ResultRecord } from "../engine/types.js";
 import type { NumbersFile } from "./render/render.js";
 

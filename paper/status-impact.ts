@@ -1,24 +1,11 @@
 // `cofail status`: which paper numbers a pending change would alter — the registry ids published by stale
 // stages and their downstream (engine/impact.ts), mapped through the current numbers.json to the sentences
 // that print them.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { cacheOutDir } from "../engine/cache.js";
-import { pendingImpact } from "../engine/impact.js";
-import { lockEntries } from "../engine/lockfile.js";
-import type { Session } from "../engine/session.js";
-import type { TaskStatus } from "../engine/status.js";
+import { pendingImpact, readLockedOutputs, type Session, type TaskStatus } from "../engine/index.js";
 import type { NumbersFile } from "./render/render.js";
 
 async function currentNumbers(session: Session): Promise<NumbersFile["numbers"]> {
-  const out: NumbersFile["numbers"] = [];
-  for (const { entry } of lockEntries(session.lock)) {
-    for (const o of Object.values(entry.outputs)) {
-      if (o.file !== "numbers.json") continue;
-      try { out.push(...(JSON.parse(await readFile(join(cacheOutDir(session.paths, entry.key), o.file), "utf8")) as NumbersFile).numbers); } catch { /* not cached */ }
-    }
-  }
-  return out;
+  return (await readLockedOutputs<NumbersFile>(session.paths, session.lock, "numbers")).flatMap((f) => f.numbers);
 }
 
 export async function statusImpactText(session: Session, status: TaskStatus[], options: { max?: number } = {}): Promise<string | undefined> {

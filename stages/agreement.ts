@@ -3,9 +3,9 @@
 // Optionally checks the source's per-model accuracy against its printed summary (ZeroEval summary.json).
 import { z } from "zod";
 import { defineStage, type InputFile } from "../engine/types.js";
-import { isSummaryFile, parseZeroEvalSummary, zeroEvalDisplayName } from "./adapters/zeroeval.js";
-import { CanonicalTable, type CanonicalRow } from "./canonical.js";
-import { mergeTables } from "./grade.js";
+import { isSummaryFile, parseZeroEvalSummary, zeroEvalDisplayName } from "../ingest/adapters/zeroeval.js";
+import { CanonicalTable, type CanonicalRow } from "../core/canonical-table.js";
+import { mergeTables } from "../core/canonical-table.js";
 
 const SHORT = 80;
 const short = (s: string | undefined) => (s === undefined ? null : s.length > SHORT ? `${s.slice(0, SHORT - 1)}…` : s);

@@ -8,11 +8,11 @@ import { allWrongRate, allWrongRatePrefixes } from "../stats/cofailure.js";
 import { mvnOrthantProbability } from "../stats/orthant.js";
 import { quantileSorted } from "../stats/quantile.js";
 import { rngStream } from "../stats/rng.js";
-import { singleFactorAllWrongFast } from "../stats/singleFactorBeta.js";
-import { packErrors } from "../stats/verdictBits.js";
-import { BetaKCurve, type BetaKPoint } from "./lib/beta-k-curve.js";
-import { fitCopula } from "./lib/copula-core.js";
-import { PoolMatrix } from "./lib/matrix.js";
+import { singleFactorAllWrongFast } from "../stats/single-factor-beta.js";
+import { packErrors } from "../stats/verdict-bits.js";
+import { BetaKCurve, type BetaKPoint } from "../core/beta-k-curve.js";
+import { fitCopula } from "../stats/copula.js";
+import { PoolMatrix } from "../core/pool-matrix.js";
 
 const Params = z.object({
   /** Random k-subsets per k for the observed mean and 5–95% band. */

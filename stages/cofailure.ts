@@ -2,15 +2,15 @@
 // mean pairwise rho and plurality vote: the pool's row of the paper's pool table.
 import { z } from "zod";
 import { defineStage, type StageContext } from "../engine/types.js";
-import { clopperPearson, routerGainCertificate } from "../stats/clopperPearson.js";
+import { clopperPearson, routerGainCertificate } from "../stats/clopper-pearson.js";
 import { accuracy, allWrongCount, meanPairwiseRho, phiMatrix } from "../stats/cofailure.js";
-import { packErrors } from "../stats/verdictBits.js";
-import { expectedAllWrongRate } from "./lib/expected-beta.js";
-import { PoolMatrix } from "./lib/matrix.js";
-import { pluralityVote } from "./lib/plurality-vote.js";
-import { PoolRow } from "./lib/pool-row.js";
-import { Table } from "./lib/table.js";
-import { countProviders } from "./pool.js";
+import { packErrors } from "../stats/verdict-bits.js";
+import { expectedAllWrongRate } from "../stats/expected-beta.js";
+import { PoolMatrix } from "../core/pool-matrix.js";
+import { pluralityVote } from "../stats/plurality-vote.js";
+import { PoolRow } from "../core/pool-row.js";
+import { Table } from "../core/table.js";
+import { countProviders } from "../core/build-pool.js";
 
 const Params = z.object({}).default({});
 

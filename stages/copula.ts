@@ -2,14 +2,14 @@
 // beta with a single factor and with the full copula, and measure how far both underprice the observed
 // all-wrong tail; bootstrap over items for intervals. Done for the whole pool and for its best-k models.
 import { z } from "zod";
-import { defineStage, type StageContext } from "../engine/types.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { defineStage, type ParallelMap, type StageContext } from "../engine/types.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { accuracy } from "../stats/cofailure.js";
-import { bootstrapCopula, type CopulaBootstrapResult } from "./lib/copula-bootstrap.js";
-import { fitCopula } from "./lib/copula-core.js";
-import { CopulaSummary, nanToNull, type CopulaFit } from "./lib/copula-summary.js";
-import { PoolMatrix, selectModels } from "./lib/matrix.js";
-import { Table } from "./lib/table.js";
+import { bootstrapCopula, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
+import { fitCopula } from "../stats/copula.js";
+import { CopulaSummary, nanToNull, type CopulaFit } from "../core/copula-summary.js";
+import { PoolMatrix, selectModels } from "../core/pool-matrix.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   /** Size of the best-k sub-pool analysed alongside the full pool (paper: 17). */
@@ -47,7 +47,7 @@ const ZERO_CELL_RULE =
 /** Point estimate + bootstrap of one (sub-)pool. */
 async function analyse(
   matrix: PoolMatrix, params: Params, seed: number, label: string,
-  progress: (done: number, total: number, label?: string) => void,
+  progress: (done: number, total: number, label?: string) => void, parallel: ParallelMap,
 ): Promise<{ fit: CopulaFit; boot: CopulaBootstrapResult }> {
   const bits = packErrors(matrix.correct);
   const point = fitCopula(bits, {
@@ -63,7 +63,7 @@ async function analyse(
     warmStart: Array.from(point.tetrachoric),
     point,
     orthant: { absEps: params.boot_orthant.abs_eps, maxPoints: params.boot_orthant.max_points },
-    workers: params.workers,
+    parallel: { threads: params.workers ?? parallel.threads, map: parallel.map },
     progress: (done, total) => progress(done, total, `${label} bootstrap`),
   });
   const acc = accuracy(bits);
@@ -161,9 +161,9 @@ export default defineStage({
       notes.push(note);
       ctx.warn(note);
     }
-    const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress);
+    const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress, ctx.parallel);
     const subsetMatrix = selectModels(matrix, Array.from({ length: k }, (_, m) => m));
-    const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress);
+    const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress, ctx.parallel);
     for (const [what, r] of [["full pool", whole], [`best ${k}`, subset]] as const) {
       if (r.boot.summary && r.boot.summary.failed > 0) notes.push(`${what}: ${r.boot.summary.failed} bootstrap replicate(s) had an undefined ratio and were left out`);
       if (r.fit.correctedPairs > 0) notes.push(`${what}: ${r.fit.correctedPairs} model pair(s) had an empty 2x2 cell (0.5 correction)`);

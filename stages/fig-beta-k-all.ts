@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
-import { flattenInput } from "./lib/inputs.js";
-import { BetaKCurve, isBetaKCurve } from "./lib/beta-k-curve.js";
-import { betaKSmallMultiplesSpec } from "./lib/beta-k-spec.js";
+import { flattenInput } from "../core/inputs.js";
+import { BetaKCurve, isBetaKCurve } from "../core/beta-k-curve.js";
+import { betaKSmallMultiplesSpec } from "../figures/beta-k-spec.js";
 
 export default defineStage({
   type: "fig-beta-k-all",

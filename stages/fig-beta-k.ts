@@ -2,8 +2,8 @@
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
-import { BetaKCurve } from "./lib/beta-k-curve.js";
-import { betaKSpec } from "./lib/beta-k-spec.js";
+import { BetaKCurve } from "../core/beta-k-curve.js";
+import { betaKSpec } from "../figures/beta-k-spec.js";
 
 export default defineStage({
   type: "fig-beta-k",

@@ -7,7 +7,7 @@ import { defineStage } from "../engine/types.js";
 import { svgToPng } from "../figures/png.js";
 import { plotToSvg } from "../figures/plot.js";
 import { PALETTE } from "../figures/theme.js";
-import { Table } from "./lib/table.js";
+import { Table } from "../core/table.js";
 
 const Row = z.object({
   pool: z.string(),

@@ -4,7 +4,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
-import { CopulaSummary, type CopulaFit } from "./lib/copula-summary.js";
+import { CopulaSummary, type CopulaFit } from "../core/copula-summary.js";
 
 const Params = z.object({
   title: z.string().optional(),

@@ -6,15 +6,15 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { allWrongCount } from "../stats/cofailure.js";
-import { clopperPearson } from "../stats/clopperPearson.js";
-import { PoolMatrix } from "./lib/matrix.js";
-import { flattenInput } from "./lib/inputs.js";
-import { GPQA_DOMAINS, gpqaDomain, gpqaJoinKey, type GpqaDomain } from "./lib/gpqa.js";
-import { kSubsets } from "./lib/subsets.js";
-import { idPart } from "./lib/ids.js";
-import { Table } from "./lib/table.js";
+import { clopperPearson } from "../stats/clopper-pearson.js";
+import { PoolMatrix } from "../core/pool-matrix.js";
+import { flattenInput } from "../core/inputs.js";
+import { GPQA_DOMAINS, gpqaDomain, gpqaJoinKey, type GpqaDomain } from "../core/gpqa.js";
+import { kSubsets } from "../stats/subsets.js";
+import { idPart } from "../core/result-ids.js";
+import { Table } from "../core/table.js";
 
 const MatchedPair = z.object({
   /** Label in tables and in result ids (e.g. "GPT-4o"). */

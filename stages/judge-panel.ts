@@ -5,11 +5,11 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { cohenKappa, fleissKappa, panelMajority } from "../stats/kappa.js";
-import { clopperPearson } from "../stats/clopperPearson.js";
-import { CanonicalTable, type CanonicalRow, type Verdict } from "./canonical.js";
-import { flattenInput, isCanonicalTableLike } from "./lib/inputs.js";
-import { idPart } from "./lib/ids.js";
-import { Table } from "./lib/table.js";
+import { clopperPearson } from "../stats/clopper-pearson.js";
+import { CanonicalTable, type CanonicalRow, type Verdict } from "../core/canonical-table.js";
+import { flattenInput, isCanonicalTableLike } from "../core/inputs.js";
+import { idPart } from "../core/result-ids.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   prefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).default("gpqa-fr"),

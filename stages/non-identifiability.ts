@@ -5,10 +5,10 @@
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { modelErrorCounts, pairBothWrongCounts } from "../stats/cofailure.js";
-import { CELL_PATTERNS, nonIdentifiablePair, type NonIdentifiablePair } from "../stats/nonIdentifiable.js";
-import { packErrors } from "../stats/verdictBits.js";
-import { PoolMatrix } from "./lib/matrix.js";
-import { Table } from "./lib/table.js";
+import { CELL_PATTERNS, nonIdentifiablePair, type NonIdentifiablePair } from "../stats/non-identifiable.js";
+import { packErrors } from "../stats/verdict-bits.js";
+import { PoolMatrix } from "../core/pool-matrix.js";
+import { Table } from "../core/table.js";
 
 const Rate = z.number().gt(0).lt(1);
 const Params = z.object({

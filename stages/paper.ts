@@ -7,7 +7,7 @@ import type { InputFile } from "../engine/types.js";
 import { defineStage } from "../engine/types.js";
 import { provenanceFromFiles, resultsFromFiles, type JsonFile } from "../paper/render/records.js";
 import { renderPaper, type LoadedFile } from "../paper/render/render.js";
-import { Table } from "./lib/table.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   /** Extra phrases allowed to contain digits in the prose, e.g. model names with a spaced version. */
@@ -41,12 +41,12 @@ export default defineStage({
     // Files, not json: the logical name "<stage>/results.json" is what says which stage published a result.
     results: { kind: "files", description: "published results of every stage: \"*.results\"" },
     provenance: { kind: "files", optional: true, description: "provenance records of every stage: \"*.provenance\"" },
-    tables: { kind: "files", optional: true, description: "generated tables (json, stages/lib/table.ts shape), e.g. [beta-math-l5.table]" },
+    tables: { kind: "files", optional: true, description: "generated tables (json, core/table.ts shape), e.g. [beta-math-l5.table]" },
     figures: { kind: "files", optional: true, description: "generated figures (svg or png outputs), e.g. \"fig-*.svg\"" },
   },
   outputs: {
     html: { file: "paper.html", kind: "text", description: "standalone paper, figures inline, provenance appendix" },
-    numbers: { file: "numbers.json", kind: "json", description: "every number used: id, raw value, rendered text, where used" },
+    numbers: { file: "numbers.json", kind: "json", snapshot: true, description: "every number used: id, raw value, rendered text, where used" },
   },
   async run(ctx) {
     const sources = (ctx.inputs.source ?? []) as InputFile[];

@@ -1,9 +1,9 @@
 // `pool-summary`: every pool's co-failure row -> the paper's cross-pool table.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { flattenInput } from "./lib/inputs.js";
-import { isPoolRow, PoolRow } from "./lib/pool-row.js";
-import { Table } from "./lib/table.js";
+import { flattenInput } from "../core/inputs.js";
+import { isPoolRow, PoolRow } from "../core/pool-row.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   title: z.string().default("Co-failure ceiling per pool"),

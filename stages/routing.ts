@@ -6,16 +6,16 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
-import { packErrors } from "../stats/verdictBits.js";
+import { packErrors } from "../stats/verdict-bits.js";
 import { allWrongCount } from "../stats/cofailure.js";
-import { clopperPearson } from "../stats/clopperPearson.js";
-import { PoolMatrix, modelAccuracies } from "./lib/matrix.js";
-import { flattenInput } from "./lib/inputs.js";
-import { featureCells } from "./lib/item-features.js";
-import { cellRouterCvAccuracy, kFoldAssignment, signalRouterAccuracy, signalStrengthFor } from "./lib/routing.js";
-import { pluralityVote } from "./lib/plurality-vote.js";
-import { idPart } from "./lib/ids.js";
-import { Table } from "./lib/table.js";
+import { clopperPearson } from "../stats/clopper-pearson.js";
+import { PoolMatrix, modelAccuracies } from "../core/pool-matrix.js";
+import { flattenInput } from "../core/inputs.js";
+import { featureCells } from "../core/item-features.js";
+import { cellRouterCvAccuracy, kFoldAssignment, signalRouterAccuracy, signalStrengthFor } from "../stats/routing.js";
+import { pluralityVote } from "../stats/plurality-vote.js";
+import { idPart } from "../core/result-ids.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   prefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/).optional(),

@@ -6,12 +6,12 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
-import { PoolMatrix } from "./lib/matrix.js";
-import { flattenInput } from "./lib/inputs.js";
-import { cellCounts, cellPassRates } from "./lib/pass-rates.js";
-import { matchedModelSets } from "./lib/matched-sets.js";
-import { independentAllWrongRate, sampledErrorPhi, selfAllWrongRate, selfErrorCorrelation } from "./lib/self-ensemble.js";
-import { Table } from "./lib/table.js";
+import { PoolMatrix } from "../core/pool-matrix.js";
+import { flattenInput } from "../core/inputs.js";
+import { cellCounts, cellPassRates } from "../core/pass-rates.js";
+import { matchedModelSets } from "../stats/matched-sets.js";
+import { independentAllWrongRate, sampledErrorPhi, selfAllWrongRate, selfErrorCorrelation } from "../stats/self-ensemble.js";
+import { Table } from "../core/table.js";
 
 const Params = z.object({
   /** Result id prefix; default the pool name. */

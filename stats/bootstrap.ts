@@ -13,24 +13,16 @@
  * values per replicate (e.g. [beta, copulaBeta, ratio]); it must be deterministic and must not
  * keep state between calls. Values are returned replicate-major: values[r] = statistic of replicate r.
  *
- * Parallel API (`bootstrapParallel`): worker_threads cannot receive functions, so the statistic is
- * named as { moduleUrl, exportName } (an ES module URL, e.g. `new URL("./myStat.ts", import.meta.url).href`,
- * whose export `exportName` has the contract above) and `data` is structured-cloned into every worker
- * (typed arrays are copied; keep it to plain objects / arrays / typed arrays).
- * `bootstrapWorkerPool` keeps the threads for several runs: callers that report progress between rounds of
- * replicates start the threads once.
- * Loading TypeScript in workers: Node 20 cannot import .ts. With `prepareModule` (e.g. engine/workerModule's
- * runnableModuleUrl, which bundles a .ts module to plain JS) the worker entry and each statistic module are
- * mapped to URLs a worker imports directly (a worker then starts in ~0.1 s). Without it, when this module
- * runs as .ts, each worker is started from a tiny eval script that calls the register() of `loaderUrl`
- * (default tsx/esm/api) and imports the .ts files as they are (~0.7 s CPU per worker); compiled .js runs
- * import the .js worker directly.
+ * Parallel runs: replicates are split into contiguous blocks (`splitReplicates`); each block is a pure function
+ * of its `BootstrapBlock` description and the data, so a caller may compute blocks on any number of threads (the
+ * engine's `ctx.parallel`) and concatenate them in block order — bit-identical to one sequential run. A statistic
+ * module that is to run on threads exports a block function (see stats/copula-replicate.ts). stats/ itself starts
+ * no threads.
  *
  * Intervals: percentile (Efron & Tibshirani §13.3) and BCa (Efron 1987, "Better bootstrap confidence
  * intervals", JASA 82, 171–185; the formulas of R `boot::boot.ci(type = "bca")`, with type-7 quantiles
  * instead of boot's normal-scale interpolation).
  */
-import { Worker } from "node:worker_threads";
 import { rngStream, type Seed } from "./rng.js";
 import { normalCdf, normalQuantile } from "./normal.js";
 import { quantileSorted, sortedCopy } from "./quantile.js";
@@ -70,135 +62,29 @@ export function bootstrapSequential<D>(statistic: BootstrapStatistic<D>, data: D
   return out;
 }
 
-export interface ParallelBootstrapOptions<D> extends BootstrapOptions {
-  statistic: { moduleUrl: string; exportName: string };
-  data: D;
-  /** Worker threads (>= 1). */
-  threads: number;
-  /** Maps a module URL to one a worker can import (e.g. a .ts module to its JS bundle); then no loader is used. */
-  prepareModule?: (url: string) => Promise<string>;
-  /** Without prepareModule: module whose register() installs a TS loader in each worker; default tsx/esm/api when running as .ts, none otherwise. */
-  loaderUrl?: string | null;
-}
-
-/** Message a bootstrap worker receives: one contiguous block of replicates. */
-export interface BootstrapWorkerTask {
-  /** Matches the reply to its request. */
-  id: number;
-  /** What the worker imports: the statistic module itself or its plain-JS bundle. */
-  moduleUrl: string;
-  /** The statistic module as the caller named it (for messages). */
-  sourceUrl: string;
-  exportName: string;
-  data: unknown;
+/** One contiguous block of replicates [first, first + count) of a bootstrap, with the statistic's data. */
+export interface BootstrapBlock<D> {
   seed: Seed;
   nItems: number;
   first: number;
   count: number;
+  data: D;
 }
 
-/** Reply of a bootstrap worker. */
-export interface BootstrapWorkerReply {
-  id: number;
-  values?: number[][];
-  error?: string;
-}
-
-/** One run of a pool: everything of ParallelBootstrapOptions but the threads. */
-export type BootstrapRunOptions<D> = Omit<ParallelBootstrapOptions<D>, "threads" | "loaderUrl" | "prepareModule">;
-
-export interface BootstrapWorkerPool {
-  /**
-   * Replicates [first, first + replicates) split over the pool's threads in contiguous blocks; bit-identical
-   * to `bootstrapSequential` with the same statistic, for any number of threads.
-   */
-  run<D>(options: BootstrapRunOptions<D>): Promise<number[][]>;
-  /** Terminates the threads; the pool cannot run afterwards. */
-  close(): Promise<void>;
-}
-
-/** Worker threads that stay up across runs (see bootstrapParallel for how they load TypeScript). */
-export function bootstrapWorkerPool(options: {
-  threads: number; loaderUrl?: string | null; prepareModule?: (url: string) => Promise<string>;
-}): BootstrapWorkerPool {
-  const asTs = import.meta.url.endsWith(".ts");
-  const workerUrl = new URL(asTs ? "./bootstrapWorker.ts" : "./bootstrapWorker.js", import.meta.url).href;
-  const prepare = options.prepareModule;
-  const loaderUrl = prepare ? null : options.loaderUrl === undefined ? (asTs ? import.meta.resolve("tsx/esm/api") : null) : options.loaderUrl;
-  const moduleUrl = (url: string) => (prepare ? prepare(url) : Promise.resolve(url));
-  const pending = new Map<number, { resolve: (v: number[][]) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
-  let broken: Error | null = null;
-  const failAll = (e: Error) => {
-    broken ??= e;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
-  };
-  // The threads start as soon as the worker entry is runnable (bundled, when .ts), while the caller goes on.
-  const started = moduleUrl(workerUrl).then((url) => Array.from({ length: Math.max(1, options.threads) }, () => {
-    const bootScript = loaderUrl === null
-      ? `import(${JSON.stringify(url)})`
-      : `import(${JSON.stringify(loaderUrl)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
-    const w = new Worker(bootScript, { eval: true });
-    w.on("message", (m: BootstrapWorkerReply) => {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.error !== undefined) p.reject(new Error(`bootstrap worker: ${m.error}`));
-      else p.resolve(m.values!);
-    });
-    w.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
-    w.on("exit", (code) => failAll(new Error(`bootstrap worker exited with code ${code}`)));
-    return w;
-  }));
-  started.catch(() => undefined); // surfaced by run(); an unused pool must not raise an unhandled rejection
-  let closed = false;
-  return {
-    async run<D>(o: BootstrapRunOptions<D>): Promise<number[][]> {
-      if (closed) throw new Error("bootstrap worker pool is closed");
-      const [workers, statisticUrl] = await Promise.all([started, moduleUrl(o.statistic.moduleUrl)]);
-      if (broken) throw broken;
-      const first = o.firstReplicate ?? 0;
-      const B = o.replicates;
-      const threads = Math.max(1, Math.min(workers.length, B));
-      const blocks: Promise<number[][]>[] = [];
-      for (let t = 0; t < threads; t++) {
-        const lo = first + Math.floor((B * t) / threads), hi = first + Math.floor((B * (t + 1)) / threads);
-        const task: BootstrapWorkerTask = {
-          id: nextId++, moduleUrl: statisticUrl, sourceUrl: o.statistic.moduleUrl, exportName: o.statistic.exportName, data: o.data,
-          seed: o.seed, nItems: o.nItems, first: lo, count: hi - lo,
-        };
-        blocks.push(new Promise((resolve, reject) => {
-          pending.set(task.id, { resolve, reject });
-          workers[t]!.postMessage(task);
-        }));
-      }
-      return (await Promise.all(blocks)).flat();
-    },
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
-      broken ??= new Error("bootstrap worker pool is closed");
-      const workers = await started.catch(() => [] as Worker[]);
-      for (const w of workers) w.removeAllListeners("exit");
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
-  };
-}
-
-/**
- * Bootstrap spread over worker threads in contiguous replicate blocks; the result is bit-identical to
- * `bootstrapSequential` with the same statistic, for any number of threads. Starts and ends its own threads.
- */
-export async function bootstrapParallel<D>(options: ParallelBootstrapOptions<D>): Promise<number[][]> {
-  const pool = bootstrapWorkerPool({
-    threads: Math.max(1, Math.min(options.threads, options.replicates)), loaderUrl: options.loaderUrl, prepareModule: options.prepareModule,
-  });
-  try {
-    return await pool.run(options);
-  } finally {
-    await pool.close();
+/** Replicates [first, first + B) in `parts` contiguous blocks of near-equal size (empty blocks dropped). */
+export function splitReplicates(first: number, B: number, parts: number): { first: number; count: number }[] {
+  const n = Math.max(1, Math.min(Math.floor(parts), B));
+  const out: { first: number; count: number }[] = [];
+  for (let t = 0; t < n; t++) {
+    const lo = first + Math.floor((B * t) / n), hi = first + Math.floor((B * (t + 1)) / n);
+    if (hi > lo) out.push({ first: lo, count: hi - lo });
   }
+  return out;
+}
+
+/** The replicate values of one block: `bootstrapSequential` on the block's range. */
+export function bootstrapBlock<D>(statistic: BootstrapStatistic<D>, block: BootstrapBlock<D>): number[][] {
+  return bootstrapSequential(statistic, block.data, { seed: block.seed, nItems: block.nItems, firstReplicate: block.first, replicates: block.count });
 }
 
 /** Percentile interval: type-7 quantiles at (1-level)/2 and (1+level)/2 of the replicate values. */

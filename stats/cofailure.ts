@@ -2,7 +2,7 @@
 // error counts, accuracies, the all-wrong rate beta, the ceiling 1 - beta, pairwise both-wrong counts
 // and phi coefficients. Every function takes optional integer item weights, so a bootstrap resample
 // is the same call with `weights` (weight = times the item was drawn).
-import { andCount, bitsetCount, itemTotal, popcount32, type ErrorBits, type ItemWeights } from "./verdictBits.js";
+import { andCount, bitsetCount, itemTotal, popcount32, type ErrorBits, type ItemWeights } from "./verdict-bits.js";
 
 export interface WeightOptions {
   weights?: ItemWeights;

@@ -3,10 +3,10 @@
 // (Hicks, Moler, et al., "JAMA: A Java Matrix Package", EigenvalueDecomposition), after Wilkinson & Reinsch
 // (1971) Handbook for Automatic Computation II. symmetricEigenvalues and symmetricEigenTail (all values, the
 // vectors of the smallest few: nearestCorrelation's projection, ~10 per bootstrap replicate) run the same
-// reduction and QL in WebAssembly (stats/wasm/eigenKernel.as.ts, ~3x faster than V8 on these loops) and
+// reduction and QL in WebAssembly (stats/wasm/eigen-kernel.as.ts, ~3x faster than V8 on these loops) and
 // find the wanted vectors by inverse iteration on the tridiagonal. Values agree with symmetricEigen's to
-// rounding (test/stats/copulaFastPaths.test.ts), not bit for bit: the two reductions order their sums differently.
-import { eigenWorkspace, type EigenWorkspace } from "./wasm/eigenKernel.js";
+// rounding (test/stats/copula-fast-paths.test.ts), not bit for bit: the two reductions order their sums differently.
+import { eigenWorkspace, type EigenWorkspace } from "./wasm/eigen-kernel.js";
 
 export interface SymmetricEigen {
   /** Eigenvalues in decreasing order (as R's eigen(symmetric = TRUE)). */

@@ -30,7 +30,7 @@
  *
  * Control variate (option controlVariate, default "single-factor" for M >= 3). Fit one-factor loadings lambda
  * to R (minres) and let R1 = lambda lambda^T + diag(1 - lambda^2). Its orthant probability P1 is an exact 1-D
- * integral (stats/singleFactorBeta.ts). The sequential-conditioning integrand f_R1 of R1 — in R's variable
+ * integral (stats/single-factor-beta.ts). The sequential-conditioning integrand f_R1 of R1 — in R's variable
  * order, on the same unit cube — integrates to exactly P1 for ANY loadings, so
  *   P(R) = P1 + integral (f_R - f_R1) dw,
  * and the randomized lattice estimate of the right-hand integral is unbiased (each random shift is), with its
@@ -45,7 +45,7 @@ import { normalQuantileInto } from "./normal.js";
 
 export { normalQuantileInto };
 import { rngStream, type Seed } from "./rng.js";
-import { singleFactorAllWrong } from "./singleFactorBeta.js";
+import { singleFactorAllWrong } from "./single-factor-beta.js";
 
 export interface OrthantOptions {
   /** Target absolute error (3.5 standard errors). Default 1e-5. */

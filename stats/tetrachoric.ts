@@ -9,10 +9,10 @@
 // here the likelihood is solved exactly: the log-likelihood is concave in p = P_11, so its unique
 // stationary point p* is found first (a 1-D monotone equation, no special functions), then
 // Phi2(tau_a, tau_b; r) = p* is solved for r by safeguarded Newton (dPhi2/dr = phi2, Plackett 1954).
-import { bivariateNormalCdfGivenMarginals, bivariateNormalPdf } from "./bivariateNormal.js";
+import { bivariateNormalCdfGivenMarginals, bivariateNormalPdf } from "./bivariate-normal.js";
 import { normalCdf, normalQuantile } from "./normal.js";
 import { pairBothWrongCounts, modelErrorCounts, type WeightOptions } from "./cofailure.js";
-import { itemTotal, type ErrorBits } from "./verdictBits.js";
+import { itemTotal, type ErrorBits } from "./verdict-bits.js";
 
 /**
  * A 2x2 table of two error indicators a and b: n11 both wrong, n10 a wrong / b right,

@@ -1,10 +1,10 @@
 // HTML for generated tables and figures, each with a numbered caption and a source line linking the stage
 // that produced it (and its inputs' hashes) in the provenance appendix.
-import { formatValue } from "../../engine/format.js";
+import { formatValue } from "../format.js";
 import { anchor, escapeHtml, shortHash } from "./html.js";
 import { groupInputs, type ProvenanceView } from "./records.js";
 
-/** The table shape of stages/lib/table.ts, structurally (paper/ does not import stages/). */
+/** The table shape of core/table.ts, structurally (paper/ does not import stages/). */
 export interface TableData {
   title: string;
   caption?: string;

@@ -4,11 +4,13 @@
 //   numbers 0.7 1e-3 · ids math-l5.beta · arithmetic + - * / (unary -) · comparisons < <= > >= == != (chainable:
 //   0.7 <= x < 1) · and / or / not · parentheses · functions abs(e) lower(id) upper(id) (ends of the id's ci) ·
 //   aggregates over a glob min(p) max(p) mean(p) count(p) · quantifiers all(e) any(e), where e contains globs.
-// A glob is an id with `*` wildcards (`*` matches one or more characters, dots included). Inside all()/any()
+// A glob is an id with `*` wildcards (engine/glob.ts's dialect; here `*` matches one or more characters, dots
+// included). Inside all()/any()
 // the first glob of e enumerates the registry; its wildcard captures are substituted, in order, into every
 // other glob of e, so `all(*.beta <= *.beta.cp95.upper)` compares each pool with itself.
 // A claim that cannot be evaluated (unknown id, glob matching nothing, syntax error) is "unchecked", never
 // "true": a claim that was not checked must never look as if it passed.
+import { globCaptureRegExp } from "../../engine/glob.js";
 import type { ResultRecord } from "../../engine/types.js";
 
 export type ClaimStatus = "true" | "false" | "unchecked";
@@ -168,16 +170,14 @@ interface Env {
   bind?: string[];
 }
 
-const globRegExp = (pattern: string) =>
-  new RegExp(`^${pattern.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\-]/g, "\\$&")).join("(.+)")}$`);
-
 function matchGlob(env: Env, pattern: string): { id: string; captures: string[] }[] {
   if (!env.ctx.ids) throw new Unchecked(`pattern ${pattern} needs the list of registry ids`);
-  const re = globRegExp(pattern);
+  // cofail's one glob dialect (engine/glob.ts); here every `*` must match at least one character.
+  const re = globCaptureRegExp(pattern);
   const out: { id: string; captures: string[] }[] = [];
   for (const id of env.ctx.ids()) {
     const m = re.exec(id);
-    if (m) out.push({ id, captures: m.slice(1) });
+    if (m && m.slice(1).every((c) => c !== undefined && c.length > 0)) out.push({ id, captures: m.slice(1) });
   }
   if (!out.length) throw new Unchecked(`pattern ${pattern} matches no result id`);
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));

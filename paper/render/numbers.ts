@@ -1,6 +1,6 @@
 // Typesetting one registry value as it appears in the text, with its provenance on hover and a link to the
 // appendix entry. The link text is exactly the formatted number, so copying the paper copies the numbers.
-import { formatInterval, formatLevel, formatValue } from "../../engine/format.js";
+import { formatInterval, formatLevel, formatValue } from "../format.js";
 import type { ResultRecord } from "../../engine/types.js";
 import { anchor, escapeHtml, shortHash, stableJson } from "./html.js";
 import { groupInputs, type ProvenanceView } from "./records.js";

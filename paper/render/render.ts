@@ -28,7 +28,7 @@ export interface RenderOptions {
   provenance: ProvenanceView[];
   tables?: LoadedFile[];
   figures?: LoadedFile[];
-  /** Validates and types a table file's JSON (the stage passes the zod schema of stages/lib/table.ts). */
+  /** Validates and types a table file's JSON (the stage passes the zod schema of core/table.ts). */
   parseTable?: (json: unknown, name: string) => TableData;
   gitCommit?: string;
   /** Extra phrases allowed to contain digits in the prose (model names with spaced versions). */

@@ -2,7 +2,7 @@
 //   {{id}}  {{id|fmt}}  {{id|ci}}  {{id|fmt|ci}}  {{id|lower}}  {{id|upper}}
 //   {{table:<stage>.<output>}}  {{figure:<stage>.<output>}}  {{figure:<stage>.<output>|caption}}
 //   {{claim: <expression over ids>}}
-import { assertFormat } from "../../engine/format.js";
+import { assertFormat } from "../format.js";
 
 export type Placeholder =
   | { kind: "number"; id: string; format?: string; show: "value" | "ci" | "lower" | "upper" }

@@ -17,13 +17,19 @@ test("committed data/manifest.json is valid and equals a fresh build from the mi
   assert.deepEqual(JSON.parse(JSON.stringify(fresh)), JSON.parse(readFileSync(join(root, "data/manifest.json"), "utf8")));
 });
 
-test("manifest covers all seven datasets, pins URLs to commits, hashes uncompressed content", async () => {
+test("manifest covers all nine datasets, pins URLs to commits, hashes uncompressed content", async () => {
   const manifest = await loadManifest(join(root, "data/manifest.json"));
   const datasets = new Set(manifest.files.map((f) => f.dataset));
   assert.deepEqual([...datasets].sort(), [
-    "answer-matching", "gpqa-mc-rotations", "gpqa-mc-simple-evals-ru", "livecodebench-codegen",
-    "matharena-aime2025i-web", "zeroeval-gsm", "zeroeval-math-l5",
+    "answer-matching", "co-failure-ceiling-audit", "gpqa-mc-rotations", "gpqa-mc-simple-evals-ru", "gsm8k-errata",
+    "livecodebench-codegen", "matharena-aime2025i-web", "zeroeval-gsm", "zeroeval-math-l5",
   ]);
+  // Published audit files are pinned per file to their own commit; files compiled for the mirror have no URL.
+  const errata = manifest.files.find((f) => f.path === "co-failure-ceiling-audit/raw/audit/benchmark_errata.md")!;
+  assert.equal(errata.url, "https://raw.githubusercontent.com/josefchen/co-failure-ceiling/af1b3fbefdcf4e5af8ab98d4c6e48840b21e4450/audit/benchmark_errata.md");
+  const compiled = manifest.files.filter((f) => f.url === null).map((f) => f.path);
+  assert.deepEqual(compiled, ["co-failure-ceiling-audit/derived/gpqaopen_to_gpqa_record_id.csv", "gsm8k-errata/errata.csv"]);
+  for (const f of manifest.files) assert.ok(f.url !== null || /README\.md/.test(f.note ?? ""), `${f.path}: a file without URL says how it was made`);
   const athene = manifest.files.find((f) => f.path === "zeroeval-math-l5/raw/result_dirs/math-l5/Athene-70B.json")!;
   assert.equal(athene.mirror, "zeroeval-math-l5/raw/result_dirs/math-l5/Athene-70B.json.gz");
   assert.equal(athene.gzip, true);
@@ -33,7 +39,7 @@ test("manifest covers all seven datasets, pins URLs to commits, hashes uncompres
   assert.equal(athene.license, "Apache-2.0");
   assert.ok(manifest.files.some((f) => f.path === "zeroeval-gsm/raw/result_dirs/gsm.summary.json"));
   const o1 = manifest.files.find((f) => f.path.includes("O1-Mini-2024-09-12 (N=1)"))!;
-  assert.match(o1.url, /\/LiveCodeBench\/submissions\/4d04b02a01c81b0a7207bafdcda35efad9e39b8c\/O1-Mini-2024-09-12%20%28N%3D1%29\/Scenario/);
+  assert.match(o1.url!, /\/LiveCodeBench\/submissions\/4d04b02a01c81b0a7207bafdcda35efad9e39b8c\/O1-Mini-2024-09-12%20%28N%3D1%29\/Scenario/);
   const paths = manifest.files.map((f) => f.path);
   assert.deepEqual(paths, [...paths].sort());
 });

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BASIC_FILES, BASIC_PIPELINE, lastRunRecord, makeProject, readJson, runCli } from "./helpers.js";
+import { BASIC_FILES, BASIC_PIPELINE, lastRunRecord, makeProject, readJson, runCli } from "../support/engine-project.js";
 
 interface Status { stage: string; partition?: string; state: string; reasons: string[] }
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { hostname } from "node:os";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { BASIC_FILES, BASIC_PIPELINE, lastRunRecord, makeProject, readJson, runCli, spawnCli, treeContents } from "./helpers.js";
+import { BASIC_FILES, BASIC_PIPELINE, lastRunRecord, makeProject, readJson, runCli, spawnCli, treeContents } from "../support/engine-project.js";
 
 // Long enough that the kill lands mid-stage; deterministic output regardless.
 const SLOW = `version: 1

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadSpec, SpecError, specJsonSchema } from "../../engine/spec.js";
 import { stageCatalog } from "../fixtures/engine/catalog.js";
 import { importStageType } from "../../engine/catalog.js";
-import { makeProject, runCli } from "./helpers.js";
+import { makeProject, runCli } from "../support/engine-project.js";
 
 let dir: string;
 before(async () => {

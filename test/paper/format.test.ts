@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatInterval, formatLevel, formatValue } from "../../engine/format.js";
+import { formatInterval, formatLevel, formatValue } from "../../paper/format.js";
 
 test("fixed, pct, ratio round half away from zero on the decimal the reader sees", () => {
   assert.equal(formatValue(0.052, "pct:1"), "5.2%");

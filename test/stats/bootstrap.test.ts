@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bootstrapParallel, bootstrapSequential, bcaInterval, percentileInterval, resampleCounts } from "../../stats/bootstrap.js";
+import { bootstrapBlock, bootstrapSequential, bcaInterval, percentileInterval, resampleCounts, splitReplicates } from "../../stats/bootstrap.js";
 import { quantiles } from "../../stats/quantile.js";
 import { rngStream } from "../../stats/rng.js";
-import { meanAndBeta } from "./bootstrapStatistic.js";
+import { meanAndBeta } from "./bootstrap-statistic.js";
 
 const N = 300;
 const r0 = rngStream(5, 0);
@@ -28,12 +28,16 @@ test("raising B reuses the first replicates exactly; firstReplicate continues th
   assert.deepEqual(b250.slice(100), tail);
 });
 
-test("parallel results are bit-identical for 1, 2 and 3 threads and equal the sequential run", async () => {
-  const opts = { seed: 20260625, replicates: 61, nItems: N, data,
-    statistic: { moduleUrl: new URL("./bootstrapStatistic.ts", import.meta.url).href, exportName: "meanAndBeta" } };
-  const seq = bootstrapSequential(meanAndBeta, data, opts);
-  for (const threads of [1, 2, 3]) assert.deepEqual(await bootstrapParallel({ ...opts, threads }), seq, `threads=${threads}`);
-  await assert.rejects(bootstrapParallel({ ...opts, threads: 1, statistic: { ...opts.statistic, exportName: "nope" } }));
+test("any split of the replicates into blocks gives the sequential values bit for bit", () => {
+  const seq = bootstrapSequential(meanAndBeta, data, { seed: 20260625, replicates: 61, nItems: N });
+  for (const parts of [1, 2, 3, 7, 61, 100]) {
+    const blocks = splitReplicates(0, 61, parts);
+    assert.equal(blocks.reduce((s, b) => s + b.count, 0), 61);
+    assert.ok(blocks.length <= Math.min(parts, 61) && blocks.every((b) => b.count > 0));
+    const values = blocks.flatMap((b) => bootstrapBlock(meanAndBeta, { ...b, seed: 20260625, nItems: N, data }));
+    assert.deepEqual(values, seq, `parts=${parts}`);
+  }
+  assert.deepEqual(splitReplicates(10, 5, 2), [{ first: 10, count: 2 }, { first: 12, count: 3 }]);
 });
 
 test("bootstrap distribution of the mean: centred on the sample mean with SE ~ sd/sqrt(N)", () => {

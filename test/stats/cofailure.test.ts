@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { packErrors, packWeights, popcount32, unpackErrors, bitsetCount, itemTotal } from "../../stats/verdictBits.js";
+import { packErrors, packWeights, popcount32, unpackErrors, bitsetCount, itemTotal } from "../../stats/verdict-bits.js";
 import {
   accuracy, allWrongCount, allWrongRate, allWrongRatePrefixes, ceiling, headroom, meanPairwiseRho,
   modelErrorCounts, pairBothWrongCounts, phiCoefficient, phiMatrix, bothWrongCount,
 } from "../../stats/cofailure.js";
-import { seededNormal, seededUniform } from "./coreFixtures.js";
+import { seededNormal, seededUniform } from "./core-fixtures.js";
 
 /** Correlated 0/1 verdicts (1 = correct) from a one-factor probit, seeded. */
 function simulate(M: number, N: number, seed: number): number[][] {

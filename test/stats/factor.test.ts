@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { singleFactorMinres } from "../../stats/factor.js";
-import { gaussKronrod15, integrateAdaptive, singleFactorAllWrong, thresholds } from "../../stats/singleFactorBeta.js";
-import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
+import { gaussKronrod15, integrateAdaptive, singleFactorAllWrong, thresholds } from "../../stats/single-factor-beta.js";
+import { bivariateNormalCdf } from "../../stats/bivariate-normal.js";
 import { normalCdf, normalQuantile } from "../../stats/normal.js";
-import { reference, seededUniform } from "./coreFixtures.js";
+import { reference, seededUniform } from "./core-fixtures.js";
 
 test("singleFactorMinres matches psych::fa(R, nfactors = 1, fm = 'minres') loadings to <= 1e-3", () => {
   for (const c of reference().fa) {

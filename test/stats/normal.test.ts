@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { logNormalCdf, normalCdf, normalPdf, normalQuantile } from "../../stats/normal.js";
-import { reference } from "./coreFixtures.js";
+import { reference } from "./core-fixtures.js";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 

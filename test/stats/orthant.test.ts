@@ -6,7 +6,7 @@ import { normalQuantile as nq } from "../../stats/normal.js";
 const normalQuantile = (p: number, _m: number, _s: number) => nq(p);
 import { mvnOrthantProbability, fastNormalCdf, tableNormalCdf, normalQuantileInto } from "../../stats/orthant.js";
 import { rngStream } from "../../stats/rng.js";
-import { bivariateNormalCdf } from "../../stats/bivariateNormal.js";
+import { bivariateNormalCdf } from "../../stats/bivariate-normal.js";
 
 const Phi = (x: number) => normalCdf(x, 0, 1);
 const ref = JSON.parse(readFileSync(new URL("../reference/stats-orthant.json", import.meta.url), "utf8"));

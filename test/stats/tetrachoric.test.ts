@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { packErrors, packWeights } from "../../stats/verdictBits.js";
+import { packErrors, packWeights } from "../../stats/verdict-bits.js";
 import { solveBivariateCorrelation, tetrachoric, tetrachoricMatrix, toTwoByTwo } from "../../stats/tetrachoric.js";
-import { bivariateNormalCdf, bivariateNormalPdf } from "../../stats/bivariateNormal.js";
+import { bivariateNormalCdf, bivariateNormalPdf } from "../../stats/bivariate-normal.js";
 import { normalQuantile } from "../../stats/normal.js";
-import { caseRows, maxAbsDiff, reference, seededUniform } from "./coreFixtures.js";
+import { caseRows, maxAbsDiff, reference, seededUniform } from "./core-fixtures.js";
 
 test("tetrachoricMatrix matches psych::tetrachoric (<= 1e-4) and the exactly solved psych likelihood (<= 1e-8)", () => {
   const cases = reference().tetrachoric;

@@ -1,0 +1,188 @@
+// `cofail certify`: from one results file, before anyone trains a router — per-model accuracy, beta, its
+// Clopper–Pearson bound, the ceiling 1 - beta, the best single model and the largest gain any member-output
+// policy (router, vote, cascade) could deliver at the chosen confidence; optionally the Gaussian-copula
+// predictions of beta and the underpricing ratio. All numerics are the stats core's (the same functions the
+// `cofailure` and `copula` stages call), so a certificate matches the pipeline's numbers for the same pool.
+import type { InputFile } from "../engine/types.js";
+import { clopperPearson, routerGainCertificate } from "../stats/clopper-pearson.js";
+import { accuracy, allWrongCount } from "../stats/cofailure.js";
+import { packErrors } from "../stats/verdict-bits.js";
+import type { CanonicalTable } from "../core/canonical-table.js";
+import { MISSING, readGenericVerdicts, type CertifySamplePolicy, type VerdictTable } from "./read-verdicts.js";
+
+export type CertifySide = "two-sided" | "upper";
+
+export interface CertifyOptions {
+  level: number;
+  /**
+   * "two-sided": the two-sided Clopper–Pearson interval of beta, and the gain bound from its lower end;
+   * "upper": one-sided statements — an upper bound on beta, and an upper bound on the gain from the
+   * one-sided lower bound on beta (all of alpha in one tail).
+   */
+  side: CertifySide;
+  /** Copula predictions: "sf" single factor only, "full" single factor and full Gaussian copula. */
+  copula?: "sf" | "full";
+  /** Seed and accuracy of the full copula's orthant integral (Genz–Bretz QMC). */
+  orthant?: { absEps?: number; maxPoints?: number; seed?: number };
+}
+
+export interface CopulaPrediction {
+  /** Models the copula is fitted on (0 < error rate < 1). */
+  activeModels: number;
+  beta1f: number;
+  ratioSf: number | null;
+  betaFull: { value: number; error: number } | null;
+  ratioFull: number | null;
+  minEigenBefore: number | null;
+}
+
+export interface Certificate {
+  source: string;
+  samplePolicy: CertifySamplePolicy;
+  nModels: number;
+  nItems: number;
+  /** Models by accuracy (ties by name), on the items every model answered. */
+  models: { model: string; accuracy: number; correct: number }[];
+  allWrong: number;
+  beta: number;
+  level: number;
+  side: CertifySide;
+  /** Bounds on beta: [lower, upper] two-sided, or [0, upper] one-sided. */
+  betaInterval: { lower: number; upper: number };
+  ceiling: number;
+  /** With the stated confidence, no member-output policy is more accurate than this. */
+  ceilingUpper: number;
+  best: { model: string; accuracy: number };
+  headroom: number;
+  /** The largest gain over the best single model any router/vote/cascade could deliver, at that confidence. */
+  maxGain: number;
+  copula?: CopulaPrediction;
+  notes: string[];
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The certificate of a verdict matrix (models x items, 1 right / 0 wrong) — the pure core. */
+export function certifyMatrix(input: { source: string; samplePolicy: CertifySamplePolicy; models: string[]; correct: Uint8Array[]; notes?: string[] }, options: CertifyOptions): Certificate {
+  const M = input.models.length;
+  const N = M ? input.correct[0]!.length : 0;
+  if (M === 0 || N === 0) throw new Error(`${input.source}: empty pool (${M} models x ${N} items)`);
+  if (!(options.level > 0 && options.level < 1)) throw new Error(`--level must be in (0, 1), got ${options.level}`);
+  const bits = packErrors(input.correct);
+  const acc = accuracy(bits);
+  const order = [...input.models.keys()].sort((a, b) => acc[b]! - acc[a]! || byName(input.models[a]!, input.models[b]!));
+  const best = order[0]!;
+  const x = allWrongCount(bits);
+  const interval = clopperPearson(x, N, { level: options.level, side: options.side });
+  const cert = routerGainCertificate({
+    allWrong: x, n: N, bestAccuracy: acc[best]!, level: options.level, side: options.side === "upper" ? "lower" : "two-sided",
+  });
+  const out: Certificate = {
+    source: input.source, samplePolicy: input.samplePolicy, nModels: M, nItems: N,
+    models: order.map((m) => ({ model: input.models[m]!, accuracy: acc[m]!, correct: Math.round(acc[m]! * N) })),
+    allWrong: x, beta: cert.beta, level: options.level, side: options.side, betaInterval: interval,
+    ceiling: cert.ceiling, ceilingUpper: cert.ceilingUpper, best: { model: input.models[best]!, accuracy: acc[best]! },
+    headroom: cert.headroom, maxGain: cert.maxGain, notes: [...(input.notes ?? [])],
+  };
+  if (options.copula) out.copula = copulaPrediction(bits, options);
+  return out;
+}
+
+function copulaPrediction(bits: ReturnType<typeof packErrors>, options: CertifyOptions): CopulaPrediction {
+  // The copula stage's calibration, imported lazily: certify without --copula does not load it.
+  const fit = fitCopulaSync(bits, options);
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    activeModels: fit.active.length,
+    beta1f: fit.beta1f,
+    ratioSf: finite(fit.ratioSf),
+    betaFull: fit.betaFull ? { value: fit.betaFull.value, error: fit.betaFull.error } : null,
+    ratioFull: fit.betaFull ? finite(fit.ratioFull) : null,
+    minEigenBefore: finite(fit.mineigBefore),
+  };
+}
+
+let fitCopulaRef: typeof import("../stats/copula.js").fitCopula | undefined;
+function fitCopulaSync(bits: ReturnType<typeof packErrors>, options: CertifyOptions) {
+  if (!fitCopulaRef) throw new Error("internal: copula module not loaded (call loadCopula first)");
+  return fitCopulaRef(bits, {
+    full: options.copula === "full" ? { absEps: options.orthant?.absEps ?? 2e-5, maxPoints: options.orthant?.maxPoints ?? 1_000_000, seed: options.orthant?.seed ?? 0 } : null,
+  });
+}
+
+async function loadCopula(): Promise<void> {
+  fitCopulaRef ??= (await import("../stats/copula.js")).fitCopula;
+}
+
+/** Keeps the items every model answered (the pool stage's `items: common`), with a note on what was dropped. */
+export function commonItems(table: VerdictTable): { correct: Uint8Array[]; items: string[]; notes: string[] } {
+  const N = table.items.length;
+  // Per model, mark the items it lacks (one pass over each row: this runs on ten million cells).
+  const lacks = new Uint8Array(N);
+  const lacking: { m: string; n: number }[] = [];
+  table.cells.forEach((row, k) => {
+    let n = 0;
+    for (let i = 0; i < N; i++) if (row[i] === MISSING) { lacks[i] = 1; n++; }
+    if (n) lacking.push({ m: table.models[k]!, n });
+  });
+  const keep: number[] = [];
+  for (let i = 0; i < N; i++) if (!lacks[i]) keep.push(i);
+  const notes = [...table.warnings];
+  if (keep.length < N) {
+    notes.push(`items=common: ${keep.length} of ${N} items are answered by all ${table.models.length} models (${lacking.slice(0, 5).map((x) => `${x.m} lacks ${x.n}`).join(", ")}${lacking.length > 5 ? ", …" : ""})`);
+  }
+  const correct = table.cells.map((row) => {
+    if (keep.length === N) return row;
+    const out = new Uint8Array(keep.length);
+    for (let k = 0; k < keep.length; k++) out[k] = row[keep[k]!]!;
+    return out;
+  });
+  return { correct, items: keep.map((i) => table.items[i]!), notes };
+}
+
+export interface CertifyFileOptions extends CertifyOptions {
+  samplePolicy: CertifySamplePolicy;
+  task?: string;
+  /** Adapter name (ingest/adapters/<name>.ts); default the generic long format, read by the fast reader. */
+  adapter?: string;
+  /** Adapter options (as `params.options` of an ingest stage). */
+  adapterOptions?: Record<string, unknown>;
+}
+
+/** Certify one results file (or several files read together by an adapter). */
+export async function certifyFiles(paths: string[], options: CertifyFileOptions): Promise<Certificate> {
+  if (options.copula) await loadCopula();
+  const source = paths.map((p) => p.split("/").pop()).join(", ");
+  if (!options.adapter || options.adapter === "generic") {
+    if (paths.length !== 1) throw new Error("certify reads one generic-format file at a time");
+    const table = await readGenericVerdicts(paths[0]!, { samplePolicy: options.samplePolicy, task: options.task });
+    const common = commonItems(table);
+    if (table.samples > 1) common.notes.push(`${table.samples} samples per (model, item) at most; sample policy "${options.samplePolicy}"`);
+    return certifyMatrix({ source, samplePolicy: options.samplePolicy, models: table.models, correct: common.correct, notes: common.notes }, options);
+  }
+  return certifyTable(await adapterTable(paths, options), options, source);
+}
+
+/** A canonical table (from any adapter), reduced exactly as the `pool` stage does, then certified. */
+export async function certifyTable(table: CanonicalTable, options: CertifyFileOptions, source: string): Promise<Certificate> {
+  if (options.copula) await loadCopula();
+  const { buildPoolMatrix } = await import("../core/build-pool.js");
+  const notes: string[] = [...table.warnings];
+  const matrix = buildPoolMatrix([table], { name: "certify", sample_policy: options.samplePolicy, models: {}, items: "common" }, (m) => notes.push(m));
+  notes.push(...matrix.notes);
+  return certifyMatrix({ source, samplePolicy: options.samplePolicy, models: matrix.models, correct: matrix.correct.map((r) => Uint8Array.from(r)), notes }, options);
+}
+
+async function adapterTable(paths: string[], options: CertifyFileOptions): Promise<CanonicalTable> {
+  const { createHash } = await import("node:crypto");
+  const { readFileSync } = await import("node:fs");
+  const { ingestTable } = await import("../ingest/ingest-table.js");
+  const { loadAdapter } = await import("../ingest/adapters/index.js");
+  // The whole path as the logical name: some adapters read the model from the directory (lm-eval-harness).
+  const files: InputFile[] = paths.map((p) => ({ name: p, path: p, sha256: createHash("sha256").update(readFileSync(p)).digest("hex") }));
+  const warnings: string[] = [];
+  return ingestTable({
+    adapter: await loadAdapter(options.adapter!), adapterName: options.adapter!, task: options.task ?? "certify", files,
+    options: options.adapterOptions ?? {}, models: { models: {}, byAlias: new Map() }, warn: (m) => warnings.push(m),
+  });
+}

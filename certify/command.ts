@@ -1,0 +1,39 @@
+// `cofail certify` option handling: validates the command-line options and returns what to print.
+import { resolve } from "node:path";
+import { certifyFiles, type CertifySide } from "./certificate.js";
+import { certificateText } from "./report.js";
+import type { CertifySamplePolicy } from "./read-verdicts.js";
+
+export interface CertifyCliOptions {
+  adapter?: string;
+  task?: string;
+  level: string | number;
+  side: string;
+  samplePolicy: string;
+  copula?: string | boolean;
+  seed?: string | number;
+  option?: string[];
+  json?: boolean;
+}
+
+const POLICIES = ["first", "majority", "any"];
+
+export async function certifyCommand(files: string[], o: CertifyCliOptions): Promise<string> {
+  const level = Number(o.level);
+  if (!(level > 0 && level < 1)) throw new Error(`--level must be a number in (0, 1), e.g. 0.95; got ${o.level}`);
+  if (o.side !== "two-sided" && o.side !== "upper") throw new Error(`--side must be two-sided or upper; got ${o.side}`);
+  if (!POLICIES.includes(o.samplePolicy)) throw new Error(`--sample-policy must be one of ${POLICIES.join(", ")}; got ${o.samplePolicy}`);
+  const copula = o.copula === undefined || o.copula === false ? undefined : o.copula === true ? "full" : o.copula;
+  if (copula !== undefined && copula !== "sf" && copula !== "full") throw new Error(`--copula takes sf or full; got ${o.copula}`);
+  const adapterOptions: Record<string, unknown> = {};
+  for (const kv of o.option ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new Error(`--option expects key=value, got ${kv}`);
+    adapterOptions[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const cert = await certifyFiles(files.map((f) => resolve(f)), {
+    level, side: o.side as CertifySide, samplePolicy: o.samplePolicy as CertifySamplePolicy, task: o.task, adapter: o.adapter,
+    adapterOptions, copula, orthant: { seed: o.seed === undefined ? 0 : Number(o.seed) },
+  });
+  return o.json ? JSON.stringify(cert, null, 2) : certificateText(cert);
+}

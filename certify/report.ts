@@ -1,0 +1,43 @@
+// The human-readable form of a certificate (`cofail certify` without --json).
+import type { Certificate } from "./certificate.js";
+
+const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
+const pts = (x: number) => `${(100 * x).toFixed(1)} points`;
+const fix = (x: number, d = 4) => x.toFixed(d);
+
+export function certificateText(c: Certificate, options: { maxModels?: number } = {}): string {
+  const maxModels = options.maxModels ?? 25;
+  const lvl = `${Number((c.level * 100).toPrecision(6))}%`;
+  const lines: string[] = [];
+  lines.push(`certify ${c.source}: ${c.nModels} models x ${c.nItems} items (items every model answered; sample policy ${c.samplePolicy})`);
+  for (const n of c.notes) lines.push(`  note: ${n}`);
+  lines.push("");
+  const w = Math.min(48, Math.max(5, ...c.models.slice(0, maxModels).map((m) => m.model.length)));
+  lines.push(`  ${"#".padStart(3)}  ${"model".padEnd(w)}  accuracy`);
+  c.models.slice(0, maxModels).forEach((m, k) => lines.push(`  ${String(k + 1).padStart(3)}  ${m.model.padEnd(w)}  ${pct(m.accuracy).padStart(8)}`));
+  if (c.models.length > maxModels) lines.push(`  … ${c.models.length - maxModels} more models (--json lists all)`);
+  lines.push("");
+  const interval = c.side === "two-sided"
+    ? `${lvl} two-sided Clopper–Pearson interval [${fix(c.betaInterval.lower)}, ${fix(c.betaInterval.upper)}]`
+    : `${lvl} one-sided Clopper–Pearson upper bound ${fix(c.betaInterval.upper)}`;
+  const rows: [string, string][] = [
+    ["beta (all models wrong)", `${fix(c.beta)}  (${c.allWrong} of ${c.nItems} items)`],
+    ["bound on beta", interval],
+    ["ceiling 1 - beta", `${pct(c.ceiling)}  (the oracle router; no router, vote or cascade over these models can beat it)`],
+    ["best single model", `${c.best.model}  ${pct(c.best.accuracy)}`],
+    ["headroom", `${pts(c.headroom)}  (ceiling - best single)`],
+    ["largest possible gain", `${pts(c.maxGain)}  (${lvl} ${c.side === "two-sided" ? "two-sided" : "one-sided"}: accuracy <= ${pct(c.ceilingUpper)})`],
+  ];
+  if (c.copula) {
+    const cp = c.copula;
+    rows.push(["copula beta, single factor", `${fix(cp.beta1f)}${cp.ratioSf !== null ? `  (observed / predicted = ${cp.ratioSf.toFixed(2)})` : ""}`]);
+    if (cp.betaFull) rows.push(["copula beta, full", `${fix(cp.betaFull.value)} ± ${cp.betaFull.error.toExponential(1)}${cp.ratioFull !== null ? `  (observed / predicted = ${cp.ratioFull.toFixed(2)})` : ""}`]);
+    rows.push(["", `Gaussian copula on ${cp.activeModels} models with 0 < error rate < 1; ratio > 1: the copula underprices the all-wrong tail`]);
+  }
+  const kw = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(kw)}  ${v}`);
+  lines.push("");
+  lines.push(`With ${lvl} confidence, no policy that outputs one of these models' answers (router, vote, cascade) is more accurate than ` +
+    `${pct(c.ceilingUpper)} on this task: at most ${pts(Math.max(0, c.maxGain))} above ${c.best.model}.`);
+  return lines.join("\n");
+}

@@ -1,0 +1,23 @@
+// `cofail certify`: the command-line face of certify/ (before training a router: beta, its bound, the ceiling and the
+// largest gain any member-output policy could deliver).
+import type { CertifyCliOptions } from "../certify/command.js";
+import type { VerbGroup } from "./context.js";
+
+export const certifyVerbs: VerbGroup = (program) => {
+  program.command("certify")
+    .description("before training a router: beta, its Clopper–Pearson bound, the ceiling and the largest gain any router/vote/cascade could deliver")
+    .argument("<files...>", "results file(s): generic long CSV/JSONL (item_id,model,sample,correct), or any adapter's format with --adapter")
+    .option("--adapter <name>", "source format (ingest/adapters/<name>.ts); default generic")
+    .option("--task <name>", "task to keep (files with a task column) / task name for the adapter")
+    .option("--option <key=value...>", "adapter option (repeatable)")
+    .option("--level <p>", "confidence level", "0.95")
+    .option("--side <side>", "two-sided | upper (one-sided bounds)", "two-sided")
+    .option("--sample-policy <policy>", "several samples per (item, model): first | majority | any", "first")
+    .option("--copula [which]", "also the Gaussian-copula prediction of beta and the underpricing ratio: sf | full (default full)")
+    .option("--seed <n>", "seed of the full copula's quasi-Monte Carlo integral", "0")
+    .option("--json", "machine-readable output")
+    .action(async (files: string[], o: CertifyCliOptions) => {
+      const { certifyCommand } = await import("../certify/command.js");
+      console.log(await certifyCommand(files, o));
+    });
+};

@@ -1,0 +1,20 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import copulaStage from "../../stages/copula.js";
+import fig, { heatmapSpec } from "../../stages/fig-tetrachoric-heatmap.js";
+import type { CopulaSummary } from "../../core/copula-summary.js";
+import { fakeContext } from "../support/stage-context.js";
+import { simulatePool } from "../support/simulate.js";
+
+test("tetrachoric heatmap: models in accuracy order, off-diagonal cells, svg + png", async () => {
+  const matrix = simulatePool({ errorRates: [0.2, 0.3, 0.4, 0.35], loadings: [0.5, 0.6, 0.5, 0.7], items: 2000, seed: 8 });
+  const { ctx } = fakeContext({ params: copulaStage.params.parse({ B_sf: 10, B_full: 0, workers: 1 }), inputs: { matrix } });
+  const { summary } = (await copulaStage.run(ctx)) as { summary: CopulaSummary };
+  const spec = heatmapSpec("sim", summary.full, { matrix: "raw" }) as unknown as { data: { values: { row: string; col: string; r: number }[] }; encoding: { x: { sort: string[] } } };
+  assert.equal(spec.data.values.length, 4 * 3);
+  assert.deepEqual(spec.encoding.x.sort, matrix.models.map((m, i) => `${i + 1}. ${m}`));
+  const { ctx: fctx } = fakeContext({ params: fig.params.parse({}), inputs: { summary } });
+  const out = (await fig.run(fctx)) as { svg: string; png: Uint8Array };
+  assert.match(out.svg, /tetrachoric r/);
+  assert.deepEqual([...out.png.slice(1, 4)], [0x50, 0x4e, 0x47]);
+});

@@ -1,5 +1,6 @@
 // End-to-end incrementality through the real CLI: what reruns after each kind of edit, and whether
 // `cofail status` predicts it (with the reason) before the run.
+// tier: slow
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";

@@ -1,5 +1,6 @@
 // Failure modes through the real CLI: kill -9 mid-stage, byte-identical cold runs in two projects,
 // parallel stages overlapping, an output failing its schema, and a second concurrent run.
+// tier: slow
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hostname } from "node:os";

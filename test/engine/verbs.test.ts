@@ -1,5 +1,6 @@
 // The other CLI verbs on one project whose dataset comes from a data manifest + local mirror:
 // data, run, dag, explain (down to URL + sha256), clean (then restore), gc, and `run --dry`.
+// tier: slow
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";

@@ -1,6 +1,7 @@
 // End to end on the real ZeroEval data: manifest -> fetch (from the mirror) -> ingest -> grade (math) ->
 // agreement. Pins the measured agreement between our grader and ZeroEval's own rule (see the comment
 // block in ingest/graders/math.ts for what the disagreements are).
+// tier: slow
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

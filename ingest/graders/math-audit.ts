@@ -40,7 +40,7 @@ export interface Equivalence { equivalent: boolean; rule: EquivalenceRule }
 /** Relative tolerance of the numeric rule: |a - g| <= NUMERIC_REL_TOL * max(1, |g|). */
 export const NUMERIC_REL_TOL = 1e-9;
 
-/** Splits at top-level "," / ";" (not inside (), [], {}); one element when there is none. */
+/** Splits at top-level "," / ";" (not inside (), [], {}, \\begin..\\end); one element when there is none. */
 export function splitTopLevel(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -48,7 +48,9 @@ export function splitTopLevel(s: string): string[] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c === "\\" && /[{}]/.test(s[i + 1] ?? "")) { i++; continue; }
-    if ("([{".includes(c)) depth++;
+    if (s.startsWith("\\begin", i)) depth++;
+    else if (s.startsWith("\\end", i)) depth = Math.max(0, depth - 1);
+    else if ("([{".includes(c)) depth++;
     else if (")]}".includes(c)) depth = Math.max(0, depth - 1);
     else if ((c === "," || c === ";") && depth === 0) { out.push(s.slice(start, i)); start = i + 1; }
   }

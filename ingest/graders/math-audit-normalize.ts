@@ -14,7 +14,8 @@
 //   "k(x) = ...", "y_1=..." dropped [H, which drops any left side of at most two characters; E: function
 //   notation]; "\sqrt3" -> "\sqrt{3}" [H]; spaces removed [H]; "\frac43", "\frac 59", "\frac9{19}",
 //   "\frac{270}7" -> braced arguments [H]; "a/b" of two integers -> "\frac{a}{b}" [H, E: signed]; a trailing
-//   period [E].
+//   period [E]; quotes / markdown emphasis around the whole answer and unit words after a bare number
+//   ("5 hours", "6 miles per hour"), as models write them in plain text [E].
 // Left out of Hendrycks's: "0.5" -> "\frac{1}{2}" (the numeric rule of the comparison covers it for every number)
 // and "\\" -> "\" (it would break matrix rows).
 import { braceEnd } from "./math-answer.js";
@@ -30,7 +31,7 @@ const UNIT_WORDS = [
   "day", "days", "week", "weeks", "month", "months", "year", "years",
   "mph", "kph", "gram", "grams", "g", "kg", "kilogram", "kilograms", "pound", "pounds", "lb", "lbs", "ounce", "ounces",
   "oz", "liter", "liters", "litre", "litres", "l", "ml", "gallon", "gallons", "cup", "cups",
-  "people", "persons", "students", "ways", "times", "percent", "of", "per",
+  "people", "persons", "students", "ways", "times", "percent", "of", "per", "dozen", "dozens", "kgs", "pages", "page",
 ];
 const UNIT_SET = new Set(UNIT_WORDS);
 
@@ -61,6 +62,22 @@ function stripTextGroups(s: string): string {
     } else out += inner;
   }
   return out + s.slice(last);
+}
+
+/** Quotes or markdown emphasis around the whole answer: "\"23\"", "**7**", "___3___", "`5`". */
+function stripWrappers(s: string): string {
+  for (let m = /^(["`*]|_{2,})(.+)\1$/.exec(s); m; m = /^(["`*]|_{2,})(.+)\1$/.exec(s)) s = m[2]!.trim();
+  return s;
+}
+
+/**
+ * A number followed by unit words outside \text{} ("5 hours", "6 miles per hour", "60 cents", "156kgs"): the
+ * number. Glued to the number only a unit word of two or more letters counts ("48g" stays: "4x", "2n" are terms).
+ */
+function stripBareUnits(s: string): string {
+  const m = /^(-?(?:\d[\d,]*(?:\.\d+)?|\.\d+))(\s*)([a-zA-Z][a-zA-Z\s./]*?)(?:\^\{?[23]\}?)?$/.exec(s);
+  if (!m || (m[2] === "" && m[3]!.length < 2)) return s;
+  return isUnitText(m[3]!) ? m[1]! : s;
 }
 
 /** One TeX argument at s[i]: a balanced {group} (returned without braces) or a single character. */
@@ -115,7 +132,8 @@ export function normalizeMathAnswer(raw: string): string {
   s = s.replace(/\\\$/g, "").replace(/\$/g, "");
   s = stripTextGroups(s);
   s = s.replace(/\\%|%/g, "");
-  s = s.trim();
+  s = stripWrappers(s.trim());
+  s = stripBareUnits(s);
   s = s.replace(/(^|[\s{(\[,;=+\-*/^])\.(\d)/g, "$10.$2");
   if (THOUSANDS.test(s)) s = s.replace(/,/g, "");
   const parts = s.split("=");

@@ -39,6 +39,8 @@ test("normalizeMathAnswer: Hendrycks strip_string plus the audit's extensions", 
     ["3/4", "\\frac{3}{4}"], ["-3/4", "-\\frac{3}{4}"], ["\\dfrac{3 \\sqrt{3}}{4}", "\\frac{3\\sqrt{3}}{4}"], ["\\tfrac{1}{2}", "\\frac{1}{2}"],
     ["\\left( 3, \\frac{\\pi}{2} \\right)", "(3,\\frac{\\pi}{2})"], ["(-\\infty,\\,-8)\\,\\cup\\,(8,\\,\\infty)", "(-\\infty,-8)\\cup(8,\\infty)"],
     ["$$-2, 1$$", "-2,1"], ["288 \\pi", "288\\pi"], ["5.", "5"],
+    ['"23"', "23"], ["**7**", "7"], ["___3___", "3"], ["5 hours", "5"], ["6 miles per hour", "6"], ["156kgs", "156"],
+    ["48g", "48g"], ["4x", "4x"], ["5 apples", "5apples"],
   ];
   for (const [raw, want] of cases) assert.equal(normalizeMathAnswer(raw), want, raw);
 });

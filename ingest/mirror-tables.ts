@@ -36,9 +36,14 @@ export async function loadWithAdapter(options: { adapter: string; task: string; 
   }
 }
 
+/** Every ZeroEval run of a task ("math-l5": 43 runs, "gsm": 44), verdicts = ZeroEval's own rule (source_verdict). */
+export function loadZeroEval(task: "math-l5" | "gsm"): Promise<CanonicalTable> {
+  const dir = `zeroeval-${task}/raw/result_dirs/${task}`;
+  const files = readdirSync(join(dataMirror, dir)).filter((f) => f.endsWith(".json.gz")).sort().map((f) => `${dir}/${f}`);
+  return loadWithAdapter({ adapter: "zeroeval", task, files });
+}
+
 /** The 43 ZeroEval math-l5 runs, verdicts = ZeroEval's own rule (source_verdict). */
 export function loadMathL5(): Promise<CanonicalTable> {
-  const dir = "zeroeval-math-l5/raw/result_dirs/math-l5";
-  const files = readdirSync(join(dataMirror, dir)).filter((f) => f.endsWith(".json.gz")).sort().map((f) => `${dir}/${f}`);
-  return loadWithAdapter({ adapter: "zeroeval", task: "math-l5", files });
+  return loadZeroEval("math-l5");
 }

@@ -8,6 +8,7 @@ const modules = {
   code: () => import("./code.js"),
   judges: () => import("./judges.js"),
   math: () => import("./math.js"),
+  "math-audit": () => import("./math-audit.js"),
   source: () => import("./source.js"),
 };
 

@@ -3,7 +3,7 @@
 import { evaluateMath } from "./math-expr.js";
 
 /** Index just past the brace group that opens at `open` (s[open] === "{"), honouring nesting. */
-function braceEnd(s: string, open: number): number | undefined {
+export function braceEnd(s: string, open: number): number | undefined {
   let depth = 0;
   for (let i = open; i < s.length; i++) {
     if (s[i] === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) { i++; continue; }
@@ -13,16 +13,21 @@ function braceEnd(s: string, open: number): number | undefined {
   return undefined;
 }
 
-/** Content of the LAST \boxed{...} / \fbox{...} (nested braces kept), or undefined. */
-export function lastBoxed(s: string): string | undefined {
-  const re = /\\(?:boxed|fbox)\s*\{/g;
-  let found: string | undefined;
+/** The LAST balanced \boxed{...} / \fbox{...}: its content (nested braces kept) and which command, or undefined. */
+export function lastBoxedMatch(s: string): { content: string; command: "boxed" | "fbox" } | undefined {
+  const re = /\\(boxed|fbox)\s*\{/g;
+  let found: { content: string; command: "boxed" | "fbox" } | undefined;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     const open = m.index + m[0].length - 1;
     const end = braceEnd(s, open);
-    if (end !== undefined) found = s.slice(open + 1, end - 1);
+    if (end !== undefined) found = { content: s.slice(open + 1, end - 1), command: m[1] as "boxed" | "fbox" };
   }
   return found;
+}
+
+/** Content of the LAST \boxed{...} / \fbox{...} (nested braces kept), or undefined. */
+export function lastBoxed(s: string): string | undefined {
+  return lastBoxedMatch(s)?.content;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface CodeIngredients {
   packages: Record<string, string>;
 }
 
+const isModule = (f: string) => /\.(ts|mts|js|mjs)$/.test(f);
+
 interface MetaInput { imports: { path: string; kind: string; external?: boolean }[] }
 
 /**
@@ -24,10 +26,13 @@ export async function codeIngredients(options: {
   groups: Map<string, string[]>;
   hasher: FileHasher;
 }): Promise<Map<string, CodeIngredients>> {
-  const entryPoints = [...new Set([...options.groups.values()].flat())].sort();
+  const all = [...new Set([...options.groups.values()].flat())].sort();
   const result = new Map<string, CodeIngredients>();
-  if (!entryPoints.length) return result;
-  const inputs = await importGraph(options.projectDir, entryPoints);
+  if (!all.length) return result;
+  // A codeFiles entry that is not a module (a rule written in Markdown, a grammar) is hashed as it is, with no imports.
+  const entryPoints = all.filter(isModule);
+  const inputs: Record<string, MetaInput> = entryPoints.length ? { ...(await importGraph(options.projectDir, entryPoints)) } : {};
+  for (const f of all) if (!isModule(f)) inputs[normalise(f)] = { imports: [] };
   const versions = await lockfileVersions(options.projectDir);
   const fileHash = new Map<string, string>();
   for (const f of Object.keys(inputs)) {

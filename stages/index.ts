@@ -1,7 +1,9 @@
 // The stage catalog: `type:` name in pipeline.yaml -> module (project-relative) whose default export is a StageType.
 // The engine imports a module only when a stage of that type is used. Keep entries sorted.
 export const stageCatalog: Record<string, string> = {
+  adjudications: "stages/adjudications.ts",
   agreement: "stages/agreement.ts",
+  audit: "stages/audit.ts",
   "beta-k": "stages/beta-k.ts",
   cofailure: "stages/cofailure.ts",
   copula: "stages/copula.ts",

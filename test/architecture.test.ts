@@ -11,7 +11,7 @@ import { build } from "esbuild";
 import { stageCatalog } from "../stages/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const ROOMS = ["cli", "engine", "stats", "core", "ingest", "certify", "stages", "figures", "paper", "bench", "scripts", "data", "test"] as const;
+const ROOMS = ["cli", "engine", "stats", "core", "ingest", "audit", "certify", "stages", "figures", "paper", "bench", "scripts", "data", "test"] as const;
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((n) => {
@@ -38,12 +38,13 @@ const ALLOWED: Record<string, string[]> = {
   stats: ["stats"],
   core: ["core", "stats", "engine-public"],
   ingest: ["ingest", "core", "stats", "engine-public"],
-  certify: ["certify", "ingest", "core", "stats", "engine-public"],
+  audit: ["audit", "ingest", "core", "stats", "engine-public"],
+  certify: ["certify", "audit", "ingest", "core", "stats", "engine-public"],
   figures: ["figures", "core"],
   paper: ["paper", "engine-public"],
-  stages: ["stages-self", "core", "ingest", "stats", "figures", "paper", "engine-public"],
+  stages: ["stages-self", "audit", "core", "ingest", "stats", "figures", "paper", "engine-public"],
   cli: ["cli", "engine", "paper", "certify", "stages-catalog"],
-  bench: ["bench", "engine", "stats", "core", "ingest", "certify", "stages", "figures", "paper"],
+  bench: ["bench", "engine", "stats", "core", "ingest", "audit", "certify", "stages", "figures", "paper"],
   scripts: ["scripts"],
   data: ["data"],
 };

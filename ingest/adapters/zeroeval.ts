@@ -2,6 +2,7 @@
 // object per problem ({id, answer, output: [generation], ...}); used for math-l5 and gsm. The files
 // carry no verdict: `source_verdict` is ZeroEval's own rule (./zeroevalRule.ts). A `<task>.summary.json`
 // among the inputs is not a model run: it is used to check that rule against the source's printed Acc.
+import { questionSha256 } from "../../core/question-hash.js";
 import type { InputFile } from "../../engine/types.js";
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { modelFields, resolveSourceModel } from "./common.js";
@@ -69,6 +70,17 @@ export function pctFixed2(solved: number, total: number): string {
   return ((solved / total) * 100).toFixed(2);
 }
 
+/** `max_tokens` of ZeroEval's generation config, stored as a Python dict repr ("{'max_tokens': 4096, ...}") or an object. */
+export function tokenBudget(configs: unknown): number | undefined {
+  if (configs !== null && typeof configs === "object") {
+    const v = (configs as Record<string, unknown>).max_tokens;
+    return typeof v === "number" ? v : undefined;
+  }
+  if (typeof configs !== "string") return undefined;
+  const m = /['"]max_tokens['"]\s*:\s*(\d+)/.exec(configs);
+  return m ? Number(m[1]) : undefined;
+}
+
 interface RunStats { fileModel: string; solved: number; noAnswer: number; total: number }
 
 const adapter: Adapter = async (ctx) => {
@@ -98,6 +110,11 @@ const adapter: Adapter = async (ctx) => {
       if (verdict.answer === undefined) run.noAnswer++;
       run.solved += verdict.correct;
       const sourceAnswer = verdict.answer;
+      // The question's hash (never its text) lets the audit match published errata; the token budget explains
+      // a response that stops before its final answer.
+      const question = typeof it.problem === "string" ? it.problem : typeof it.question === "string" ? it.question : undefined;
+      const maxTokens = tokenBudget(it.configs);
+      const audit = { ...(question === undefined ? {} : { question_sha256: questionSha256(question) }), ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }) };
       rows.push({
         task: ctx.task,
         item_id: `${ctx.task}-${it.id}`,
@@ -109,7 +126,7 @@ const adapter: Adapter = async (ctx) => {
         source_verdict: verdict.correct,
         // The run's own name (before registry resolution) and ZeroEval's extracted answer, for the
         // agreement report (summary rows are keyed by file name; the answer explains a verdict).
-        meta: sourceAnswer === undefined ? { source_model: fileModel } : { source_model: fileModel, source_answer: sourceAnswer.slice(0, ANSWER_MAX) },
+        meta: sourceAnswer === undefined ? { source_model: fileModel, ...audit } : { source_model: fileModel, source_answer: sourceAnswer.slice(0, ANSWER_MAX), ...audit },
       });
     });
     stats.push(run);

@@ -23,9 +23,3 @@ export function flattenInput<T>(input: unknown, isValue: (x: unknown) => x is T,
 export const isCanonicalTableLike = (x: unknown): x is { task: string; rows: unknown[] } =>
   x !== null && typeof x === "object" && !Array.isArray(x) && Array.isArray((x as { rows?: unknown }).rows) &&
   typeof (x as { task?: unknown }).task === "string";
-
-/** Sorts by pool name in the given order; pools not listed follow in name order (a copy, the input is unchanged). */
-export function sortByPoolOrder<T extends { pool: string }>(items: readonly T[], order?: readonly string[]): T[] {
-  const rank = (p: string) => { const i = order?.indexOf(p) ?? -1; return i < 0 ? Infinity : i; };
-  return [...items].sort((a, b) => rank(a.pool) - rank(b.pool) || (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
-}

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
-import { flattenInput, sortByPoolOrder } from "../core/inputs.js";
+import { flattenInput } from "../core/inputs.js";
+import { sortByPoolOrder } from "../core/pool-order.js";
 import { BetaKCurve, isBetaKCurve } from "../core/beta-k-curve.js";
 import { betaKSmallMultiplesSpec } from "../figures/beta-k-spec.js";
 

@@ -1,9 +1,11 @@
 // The vega-lite spec of beta(k) curves: one pool, or small multiples over pools (one facet each).
 import type { TopLevelSpec } from "vega-lite";
 import { curveRows, SERIES, type BetaKCurve } from "../core/beta-k-curve.js";
+import { poolSmallMultiples } from "./small-multiples.js";
+import { ROLE_COLOURS } from "./theme.js";
 
 const SERIES_ORDER = [SERIES.best, SERIES.random, SERIES.sf, SERIES.full];
-const SERIES_COLORS = ["#000000", "#0072B2", "#E69F00", "#D55E00"];
+const SERIES_COLORS = [ROLE_COLOURS.observed, ROLE_COLOURS.random, ROLE_COLOURS.singleFactor, ROLE_COLOURS.fullCopula];
 const SERIES_DASH = [[1, 0], [1, 0], [6, 3], [2, 2]];
 
 /**
@@ -25,7 +27,7 @@ function layers(log: boolean) {
   return [
     {
       transform: [{ filter: `datum.series === '${SERIES.random}'` }],
-      mark: { type: "area" as const, opacity: 0.18, color: "#0072B2" },
+      mark: { type: "area" as const, opacity: 0.18, color: ROLE_COLOURS.random },
       encoding: { x, y: { ...y, field: "low" }, y2: { field: "high" } },
     },
     {
@@ -37,7 +39,7 @@ function layers(log: boolean) {
     },
     {
       transform: [{ filter: `datum.series === '${SERIES.full}'` }],
-      mark: { type: "point" as const, filled: true, size: 28, color: "#D55E00" },
+      mark: { type: "point" as const, filled: true, size: 28, color: ROLE_COLOURS.fullCopula },
       encoding: { x, y },
     },
   ];
@@ -54,12 +56,13 @@ export function betaKSpec(curve: BetaKCurve, title?: string): TopLevelSpec {
 }
 
 export function betaKSmallMultiplesSpec(curves: BetaKCurve[], options: { title?: string; columns: number }): TopLevelSpec {
-  return {
+  return poolSmallMultiples({
     title: options.title ?? "β of k-model sub-pools, per pool",
-    data: { values: curves.flatMap((c) => curveRows(c)) },
-    facet: { field: "pool", type: "nominal", title: null, sort: curves.map((c) => c.pool), header: { labelFontSize: 12 } },
+    rows: curves.flatMap((c) => curveRows(c)),
+    pools: curves.map((c) => c.pool),
     columns: options.columns,
-    spec: { width: 240, height: 170, layer: layers(useLogScale(curves)) },
-    resolve: { scale: { x: "independent", y: "independent" } },
-  } as TopLevelSpec;
+    width: 240,
+    height: 170,
+    layer: layers(useLogScale(curves)),
+  });
 }

@@ -8,6 +8,28 @@ export const FONT_FAMILY = "DejaVu Sans";
 /** Okabe & Ito (2008) "Color Universal Design" palette, black first dropped (reserved for reference lines). */
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"] as const;
 
+/**
+ * One colour per role, the same in every figure that shows that role (never a second colour for it, never this
+ * colour for another role). A new role takes an Okabe–Ito colour no role uses yet; `test/figures/theme.test.ts`
+ * checks that no two roles share one.
+ */
+export const ROLE_COLOURS = {
+  /** beta(k): observed all-wrong rate of the best k models. */
+  observed: "#000000",
+  /** beta(k): observed over random k-subsets (mean line and percentile band). */
+  random: "#0072B2",
+  /** The single-factor Gaussian copula's prediction. */
+  singleFactor: "#E69F00",
+  /** The full Gaussian copula's prediction. */
+  fullCopula: "#D55E00",
+  /** Verdicts as graded, evaluation artifacts (grader defects, wrong references) included. */
+  raw: "#CC79A7",
+  /** Verdicts after the audit: all-wrong items that are grader defects or reference errors fixed or removed. */
+  audited: "#009E73",
+  /** Reference lines (ratio 1, no effect). */
+  reference: "#8c8c8c",
+} as const;
+
 export const SIZES = {
   width: 480,
   height: 300,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { flattenInput } from "../core/inputs.js";
+import { sortByPoolOrder } from "../core/pool-order.js";
 import { BetaKCurve, isBetaKCurve } from "../core/beta-k-curve.js";
 import { betaKSmallMultiplesSpec } from "../figures/beta-k-spec.js";
 
@@ -26,9 +27,7 @@ export default defineStage({
   async run(ctx) {
     const curves = flattenInput(ctx.inputs.curves, isBetaKCurve, "beta(k) curve");
     if (curves.length === 0) throw new Error("fig-beta-k-all: no curves in the input");
-    const rank = (p: string) => { const i = ctx.params.order?.indexOf(p) ?? -1; return i < 0 ? Infinity : i; };
-    curves.sort((a, b) => rank(a.pool) - rank(b.pool) || (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
-    const spec = betaKSmallMultiplesSpec(curves, { title: ctx.params.title, columns: Math.min(ctx.params.columns, curves.length) });
+    const spec = betaKSmallMultiplesSpec(sortByPoolOrder(curves, ctx.params.order), { title: ctx.params.title, columns: Math.min(ctx.params.columns, curves.length) });
     return renderVegaLite(spec);
   },
 });

@@ -7,6 +7,7 @@ export const stageCatalog: Record<string, string> = {
   "beta-k": "stages/beta-k.ts",
   cofailure: "stages/cofailure.ts",
   copula: "stages/copula.ts",
+  "fig-artifact-atom": "stages/fig-artifact-atom.ts",
   "fig-beta-k": "stages/fig-beta-k.ts",
   "fig-beta-k-all": "stages/fig-beta-k-all.ts",
   "fig-headroom": "stages/fig-headroom.ts",

@@ -76,7 +76,7 @@ for (const task of ["math-l5", "gsm"] as const) {
     if (task === "math-l5") {
       // Reference errors stay all-wrong: item 46 (gold 3, the common difference is -3; 32 of 41 models say -3) and
       // item 378 ("enter all values of b": +-10879, the ZeroEval gold keeps only "10879"; most models give both).
-      for (const item of ["math-l5-46", "math-l5-378"]) assert.ok(allWrong.includes(item) && !flippedItems.includes(item), item);
+      for (const item of ["math-l5-46", "math-l5-378"]) assert.ok(allWrong.includes(item), item); // and not flipped: flippedItems is empty
       const item46 = graded.rows.filter((r) => r.item_id === "math-l5-46" && matrix.models.includes(r.model)).map((r) => gradeMathAuditRow(r));
       assert.equal(item46.filter((r) => r.answer === "-3").length, 32);
     }

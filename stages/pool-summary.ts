@@ -55,7 +55,7 @@ export function poolTable(rows: PoolRow[], params: z.infer<typeof Params>): Tabl
       cp95_upper: r.cp95.upper,
       ceiling: r.ceiling,
       headroom: r.headroom,
-      max_gain: r.certificate95.oneSided,
+      max_gain: r.certificate95.maxGain,
       rho: r.rhoMean,
     })),
     notes: [

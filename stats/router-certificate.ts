@@ -9,8 +9,8 @@ import { clopperPearson } from "./clopper-pearson.js";
  */
 export type CertificateMethod = "bonferroni-in-sample" | "pre-specified";
 
-export interface RouterGainBound {
-  method: CertificateMethod;
+export interface RouterGainBound<Method extends CertificateMethod = CertificateMethod> {
+  method: Method;
   /** Total error probability of the statement; half is spent on beta, half on the best model's accuracy. */
   delta: number;
   /** Models in the pool (M). */
@@ -75,7 +75,7 @@ function checkDelta(delta: number): number {
 /** One-sided Clopper–Pearson lower limit of x / n at error level alpha. */
 const lowerLimit = (x: number, n: number, alpha: number): number => clopperPearson(x, n, { level: 1 - alpha, side: "lower" }).lower;
 
-function bound(method: CertificateMethod, o: { allWrong: number; n: number; nModels: number; correct: number; delta: number; accuracyAlpha: number }, model: RouterGainBound["model"]): RouterGainBound {
+function bound<Method extends CertificateMethod>(method: Method, o: { allWrong: number; n: number; nModels: number; correct: number; delta: number; accuracyAlpha: number }, model: RouterGainBound["model"]): RouterGainBound<Method> {
   const betaLo = lowerLimit(o.allWrong, o.n, o.delta / 2);
   const bestLo = lowerLimit(o.correct, o.n, o.accuracyAlpha);
   return {
@@ -91,7 +91,7 @@ function bound(method: CertificateMethod, o: { allWrong: number; n: number; nMod
  * a member-output policy can add over the best population model. The CP lower limit is increasing in the count, so
  * max_i lower_i is the lower limit of the largest count: the per-model counts are not needed.
  */
-export function certifiedMaxGainFromCounts(input: CountsCertificateInput): RouterGainBound {
+export function certifiedMaxGainFromCounts(input: CountsCertificateInput): RouterGainBound<"bonferroni-in-sample"> {
   const delta = checkDelta(input.delta ?? 0.05);
   const M = input.nModels;
   if (!Number.isInteger(M) || M < 1) throw new RangeError(`nModels must be a positive integer, got ${M}`);
@@ -99,7 +99,7 @@ export function certifiedMaxGainFromCounts(input: CountsCertificateInput): Route
 }
 
 /** Per-model form: the same certificate from every model's correct count; names the model attaining bestLo. */
-export function certifiedMaxGain(input: PerModelCertificateInput): RouterGainBound {
+export function certifiedMaxGain(input: PerModelCertificateInput): RouterGainBound<"bonferroni-in-sample"> {
   const M = input.correct.length;
   if (M === 0) throw new RangeError("correct must list at least one model");
   if (input.models && input.models.length !== M) throw new RangeError(`models has ${input.models.length} names for ${M} counts`);
@@ -120,7 +120,7 @@ export function certifiedMaxGain(input: PerModelCertificateInput): RouterGainBou
  * lower_j <= acc_j <= max_i acc_i, so the bound covers the same population gain. Valid only if the choice did not
  * look at these items.
  */
-export function preSpecifiedMaxGain(input: PreSpecifiedCertificateInput): RouterGainBound {
+export function preSpecifiedMaxGain(input: PreSpecifiedCertificateInput): RouterGainBound<"pre-specified"> {
   const delta = checkDelta(input.delta ?? 0.05);
   return bound("pre-specified", { ...input, delta, accuracyAlpha: delta / 2 }, { correct: input.correct, ...(input.name !== undefined ? { name: input.name } : {}) });
 }

@@ -1,11 +1,13 @@
 // `cofail certify`: from one results file, before anyone trains a router — per-model accuracy, beta, its
 // Clopper–Pearson bound, the ceiling 1 - beta, the best single model and the largest gain any member-output
-// policy (router, vote, cascade) could deliver at the chosen confidence; optionally the Gaussian-copula
+// policy (router, vote, cascade) could deliver at the chosen confidence (stats/router-certificate.ts: sound for the
+// in-sample best by Bonferroni, and optionally for a model fixed in advance), an overhead verdict; optionally the Gaussian-copula
 // predictions of beta and the underpricing ratio. All numerics are the stats core's (the same functions the
 // `cofailure` and `copula` stages call), so a certificate matches the pipeline's numbers for the same pool.
 import type { InputFile } from "../engine/types.js";
-import { clopperPearson, routerGainCertificate } from "../stats/clopper-pearson.js";
-import { accuracy, allWrongCount } from "../stats/cofailure.js";
+import { clopperPearson } from "../stats/clopper-pearson.js";
+import { certifiedMaxGain, overheadVerdict, preSpecifiedMaxGain, type CertificateMethod, type OverheadVerdict, type RouterGainBound } from "../stats/router-certificate.js";
+import { allWrongCount, modelErrorCounts } from "../stats/cofailure.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import type { CanonicalTable } from "../core/canonical-table.js";
 import { MISSING, readGenericVerdicts, type CertifySamplePolicy, type VerdictTable } from "./read-verdicts.js";
@@ -15,11 +17,14 @@ export type CertifySide = "two-sided" | "upper";
 export interface CertifyOptions {
   level: number;
   /**
-   * "two-sided": the two-sided Clopper–Pearson interval of beta, and the gain bound from its lower end;
-   * "upper": one-sided statements — an upper bound on beta, and an upper bound on the gain from the
-   * one-sided lower bound on beta (all of alpha in one tail).
+   * The printed interval of beta: "two-sided" Clopper–Pearson, or "upper" a one-sided upper bound. The gain bound
+   * is one-sided either way (an upper bound on the gain at delta = 1 - level; see stats/router-certificate.ts).
    */
   side: CertifySide;
+  /** Also the certificate for this model, named before seeing the data (no multiplicity correction). */
+  preSpecified?: string;
+  /** Overhead of the policy (accuracy it costs, as a fraction): adds a verdict to each certificate. */
+  overhead?: number;
   /** Copula predictions: "sf" single factor only, "full" single factor and full Gaussian copula. */
   copula?: "sf" | "full";
   /** Seed and accuracy of the full copula's orthant integral (Genz–Bretz QMC). */
@@ -36,6 +41,9 @@ export interface CopulaPrediction {
   minEigenBefore: number | null;
 }
 
+/** A router-gain certificate as certify reports it, with the overhead verdict when an overhead was given. */
+export type GainStatement<Method extends CertificateMethod = CertificateMethod> = RouterGainBound<Method> & { verdict?: OverheadVerdict };
+
 export interface Certificate {
   source: string;
   samplePolicy: CertifySamplePolicy;
@@ -50,14 +58,27 @@ export interface Certificate {
   /** Bounds on beta: [lower, upper] two-sided, or [0, upper] one-sided. */
   betaInterval: { lower: number; upper: number };
   ceiling: number;
-  /** With the stated confidence, no member-output policy is more accurate than this. */
+  /** 1 - the certificate's betaLo: with the stated confidence, no member-output policy is more accurate than this. */
   ceilingUpper: number;
   best: { model: string; accuracy: number };
   headroom: number;
-  /** The largest gain over the best single model any router/vote/cascade could deliver, at that confidence. */
+  /** = certificate.maxGain: the largest gain over the best single model any router/vote/cascade could deliver. */
   maxGain: number;
+  /** The certificate for the in-sample best (method "bonferroni-in-sample"), delta = 1 - level. */
+  certificate: GainStatement<"bonferroni-in-sample">;
+  /** The certificate for the model named by --pre-specified (method "pre-specified"). */
+  preSpecified?: GainStatement<"pre-specified">;
+  overhead?: number;
   copula?: CopulaPrediction;
   notes: string[];
+}
+
+/** The --overhead value: a fraction of accuracy in [0, 1]; `raw` is what the user typed, for the message. */
+export function checkOverhead(value: number, raw: unknown = value): number {
+  if (!(Number.isFinite(value) && value >= 0 && value <= 1)) {
+    throw new Error(`--overhead must be a number in [0, 1] (accuracy the policy costs, as a fraction: 0.02 = two points); got ${raw}`);
+  }
+  return value;
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -68,22 +89,35 @@ export function certifyMatrix(input: { source: string; samplePolicy: CertifySamp
   const N = M ? input.correct[0]!.length : 0;
   if (M === 0 || N === 0) throw new Error(`${input.source}: empty pool (${M} models x ${N} items)`);
   if (!(options.level > 0 && options.level < 1)) throw new Error(`--level must be in (0, 1), got ${options.level}`);
+  if (options.overhead !== undefined) checkOverhead(options.overhead);
   const bits = packErrors(input.correct);
-  const acc = accuracy(bits);
+  const correct = Array.from(modelErrorCounts(bits), (e) => N - e);
+  const acc = correct.map((c) => c / N);
   const order = [...input.models.keys()].sort((a, b) => acc[b]! - acc[a]! || byName(input.models[a]!, input.models[b]!));
   const best = order[0]!;
   const x = allWrongCount(bits);
   const interval = clopperPearson(x, N, { level: options.level, side: options.side });
-  const cert = routerGainCertificate({
-    allWrong: x, n: N, bestAccuracy: acc[best]!, level: options.level, side: options.side === "upper" ? "lower" : "two-sided",
-  });
+  const delta = 1 - options.level;
+  const withVerdict = <S extends RouterGainBound>(s: S): S & { verdict?: OverheadVerdict } =>
+    options.overhead === undefined ? s : { ...s, verdict: overheadVerdict(s.maxGain, options.overhead) };
+  const certificate = withVerdict(certifiedMaxGain({ allWrong: x, n: N, correct, models: input.models, delta }));
+  const beta = x / N;
   const out: Certificate = {
     source: input.source, samplePolicy: input.samplePolicy, nModels: M, nItems: N,
-    models: order.map((m) => ({ model: input.models[m]!, accuracy: acc[m]!, correct: Math.round(acc[m]! * N) })),
-    allWrong: x, beta: cert.beta, level: options.level, side: options.side, betaInterval: interval,
-    ceiling: cert.ceiling, ceilingUpper: cert.ceilingUpper, best: { model: input.models[best]!, accuracy: acc[best]! },
-    headroom: cert.headroom, maxGain: cert.maxGain, notes: [...(input.notes ?? [])],
+    models: order.map((m) => ({ model: input.models[m]!, accuracy: acc[m]!, correct: correct[m]! })),
+    allWrong: x, beta, level: options.level, side: options.side, betaInterval: interval,
+    ceiling: 1 - beta, ceilingUpper: 1 - certificate.betaLo, best: { model: input.models[best]!, accuracy: acc[best]! },
+    headroom: 1 - beta - acc[best]!, maxGain: certificate.maxGain, certificate, notes: [...(input.notes ?? [])],
   };
+  if (options.preSpecified !== undefined) {
+    const k = input.models.indexOf(options.preSpecified);
+    if (k < 0) {
+      const some = order.slice(0, 5).map((m) => input.models[m]!).join(", ");
+      throw new Error(`--pre-specified expects one of the ${M} model names in ${input.source}; got "${options.preSpecified}" (models include: ${some}${M > 5 ? ", …" : ""})`);
+    }
+    out.preSpecified = withVerdict(preSpecifiedMaxGain({ allWrong: x, n: N, correct: correct[k]!, nModels: M, name: options.preSpecified, delta }));
+  }
+  if (options.overhead !== undefined) out.overhead = options.overhead;
   if (options.copula) out.copula = copulaPrediction(bits, options);
   return out;
 }

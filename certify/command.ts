@@ -1,6 +1,6 @@
 // `cofail certify` option handling: validates the command-line options and returns what to print.
 import { resolve } from "node:path";
-import { certifyFiles, type CertifySide } from "./certificate.js";
+import { certifyFiles, checkOverhead, type CertifySide } from "./certificate.js";
 import { certificateText } from "./report.js";
 import type { CertifySamplePolicy } from "./read-verdicts.js";
 
@@ -13,6 +13,8 @@ export interface CertifyCliOptions {
   copula?: string | boolean;
   seed?: string | number;
   option?: string[];
+  preSpecified?: string;
+  overhead?: string | number;
   json?: boolean;
 }
 
@@ -25,6 +27,11 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
   if (!POLICIES.includes(o.samplePolicy)) throw new Error(`--sample-policy must be one of ${POLICIES.join(", ")}; got ${o.samplePolicy}`);
   const copula = o.copula === undefined || o.copula === false ? undefined : o.copula === true ? "full" : o.copula;
   if (copula !== undefined && copula !== "sf" && copula !== "full") throw new Error(`--copula takes sf or full; got ${o.copula}`);
+  if (o.preSpecified !== undefined && o.preSpecified.trim() === "") throw new Error("--pre-specified expects a model name; got an empty string");
+  const overhead = o.overhead === undefined ? undefined
+    : checkOverhead(typeof o.overhead === "number" ? o.overhead : o.overhead.trim() === "" ? NaN : Number(o.overhead), o.overhead);
+  const seed = o.seed === undefined ? 0 : Number(o.seed);
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new Error(`--seed must be a non-negative integer; got ${o.seed}`);
   const adapterOptions: Record<string, unknown> = {};
   for (const kv of o.option ?? []) {
     const eq = kv.indexOf("=");
@@ -33,7 +40,7 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
   }
   const cert = await certifyFiles(files.map((f) => resolve(f)), {
     level, side: o.side as CertifySide, samplePolicy: o.samplePolicy as CertifySamplePolicy, task: o.task, adapter: o.adapter,
-    adapterOptions, copula, orthant: { seed: o.seed === undefined ? 0 : Number(o.seed) },
+    adapterOptions, copula, preSpecified: o.preSpecified, overhead, orthant: { seed },
   });
   return o.json ? JSON.stringify(cert, null, 2) : certificateText(cert);
 }

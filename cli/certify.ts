@@ -5,13 +5,15 @@ import type { VerbGroup } from "./context.js";
 
 export const certifyVerbs: VerbGroup = (program) => {
   program.command("certify")
-    .description("before training a router: beta, its Clopper–Pearson bound, the ceiling and the largest gain any router/vote/cascade could deliver")
+    .description("before training a router: beta, its Clopper–Pearson bound, the ceiling and the largest gain any router/vote/cascade could deliver (sound for the in-sample best model)")
     .argument("<files...>", "results file(s): generic long CSV/JSONL (item_id,model,sample,correct), or any adapter's format with --adapter")
     .option("--adapter <name>", "source format (ingest/adapters/<name>.ts); default generic")
     .option("--task <name>", "task to keep (files with a task column) / task name for the adapter")
     .option("--option <key=value...>", "adapter option (repeatable)")
     .option("--level <p>", "confidence level", "0.95")
-    .option("--side <side>", "two-sided | upper (one-sided bounds)", "two-sided")
+    .option("--side <side>", "interval printed for beta: two-sided | upper (one-sided upper bound); the gain bound is one-sided either way", "two-sided")
+    .option("--pre-specified <model>", "also the certificate for this model, chosen before seeing the data (no Bonferroni correction)")
+    .option("--overhead <x>", "accuracy the router/vote/cascade costs, as a fraction (0.02 = two points): prints whether any such policy could pay for itself")
     .option("--sample-policy <policy>", "several samples per (item, model): first | majority | any", "first")
     .option("--copula [which]", "also the Gaussian-copula prediction of beta and the underpricing ratio: sf | full (default full)")
     .option("--seed <n>", "seed of the full copula's quasi-Monte Carlo integral", "0")

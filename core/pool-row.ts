@@ -21,8 +21,21 @@ export const PoolRow = z.object({
   ceiling: z.number(),
   oracle: z.number(),
   headroom: z.number(),
-  /** Largest gain over the best single model any member-output policy could deliver, 95% confidence. */
-  certificate95: z.object({ oneSided: z.number(), twoSided: z.number(), ceilingUpperOneSided: z.number() }),
+  /**
+   * Router-gain certificate at delta = 0.05 (stats/router-certificate.ts, method "bonferroni-in-sample"): with
+   * probability >= 95% no member-output policy gains more than maxGain = (1 - betaLower) - bestAccuracyLower over
+   * the best model, where betaLower is beta's one-sided Clopper–Pearson lower limit at delta/2 and bestAccuracyLower
+   * the largest of the models' one-sided lower limits at delta/(2M) (the best is chosen on these items).
+   */
+  certificate95: z.object({
+    method: z.literal("bonferroni-in-sample"),
+    delta: z.number(),
+    maxGain: z.number(),
+    betaLower: z.number(),
+    bestAccuracyLower: z.number(),
+    /** 1 - betaLower: no member-output policy is more accurate, at that confidence. */
+    ceilingUpper: z.number(),
+  }),
   /** Mean pairwise phi coefficient of the error indicators (pairs with a constant model excluded). */
   rhoMean: z.number().nullable(),
   /** Plurality vote over normalised answers; null when the source has no short answers. */

@@ -2,8 +2,9 @@
 // mean pairwise rho and plurality vote: the pool's row of the paper's pool table.
 import { z } from "zod";
 import { defineStage, type StageContext } from "../engine/types.js";
-import { clopperPearson, routerGainCertificate } from "../stats/clopper-pearson.js";
-import { accuracy, allWrongCount, meanPairwiseRho, phiMatrix } from "../stats/cofailure.js";
+import { clopperPearson } from "../stats/clopper-pearson.js";
+import { certifiedMaxGain } from "../stats/router-certificate.js";
+import { accuracy, allWrongCount, meanPairwiseRho, modelErrorCounts, phiMatrix } from "../stats/cofailure.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import { expectedAllWrongRate } from "../stats/expected-beta.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
@@ -37,10 +38,9 @@ export function cofailureRow(matrix: PoolMatrix): CofailureResult {
   const cp95 = clopperPearson(x, N, { level: 0.95 });
   const up90 = clopperPearson(x, N, { level: 0.9, side: "upper" });
   const up95 = clopperPearson(x, N, { level: 0.95, side: "upper" });
-  // The certificate is a one-sided statement ("with 95% confidence no policy gains more than g"): all of
-  // alpha in the lower tail of beta. The two-sided version is kept for comparison with the CP95 column.
-  const cert1 = routerGainCertificate({ allWrong: x, n: N, bestAccuracy: acc[best], level: 0.95, side: "lower" });
-  const cert2 = routerGainCertificate({ allWrong: x, n: N, bestAccuracy: acc[best], level: 0.95, side: "two-sided" });
+  // The certificate is a one-sided statement ("with 95% confidence no policy gains more than g") that accounts for
+  // choosing the best model on these same items: delta/2 on beta's lower limit, delta/(2M) on each model's accuracy.
+  const cert = certifiedMaxGain({ allWrong: x, n: N, correct: Array.from(modelErrorCounts(bits), (e) => N - e), delta: 0.05 });
   const rho = M >= 2 ? meanPairwiseRho(phiMatrix(bits), M) : NaN;
   // Answers are the first sample's; with several samples reduced by another policy the verdicts describe
   // different draws than the answers, so no vote.
@@ -61,7 +61,9 @@ export function cofailureRow(matrix: PoolMatrix): CofailureResult {
     ceiling: 1 - beta,
     oracle: 1 - beta,
     headroom: 1 - beta - acc[best],
-    certificate95: { oneSided: cert1.maxGain, twoSided: cert2.maxGain, ceilingUpperOneSided: cert1.ceilingUpper },
+    certificate95: {
+      method: cert.method, delta: cert.delta, maxGain: cert.maxGain, betaLower: cert.betaLo, bestAccuracyLower: cert.bestLo, ceilingUpper: 1 - cert.betaLo,
+    },
     rhoMean: Number.isNaN(rho) ? null : rho,
     voteAccuracy: vote ? vote.accuracy : null,
     betaExpected: matrix.passRate ? expectedAllWrongRate(matrix.passRate) : null,
@@ -103,11 +105,19 @@ function publishRow(ctx: StageContext, row: PoolRow): void {
   ctx.publish(`${p}.oracle.accuracy`, row.oracle, { format: "pct:1", description: `oracle router accuracy (= 1 - beta) ${on}` });
   ctx.publish(`${p}.best.accuracy`, row.best.accuracy, { format: "pct:1", description: `accuracy of the best single model (${row.best.model}) ${on}` });
   ctx.publish(`${p}.headroom`, row.headroom, { format: "pct:1", description: `headroom (1 - beta) - best single accuracy ${on}` });
-  ctx.publish(`${p}.certificate.maxgain95`, row.certificate95.oneSided, {
-    format: "pct:1", description: `largest gain over the best single model any router/vote/cascade could deliver, one-sided 95% ${on}`,
+  const cert = row.certificate95;
+  ctx.publish(`${p}.certificate.maxgain95`, cert.maxGain, {
+    format: "pct:1",
+    description: `largest gain over the best single model any router/vote/cascade could deliver, 95% (one-sided; method ${cert.method}: ` +
+      `(1 - beta lower limit at delta/2) - best accuracy lower limit at delta/(2M), delta = ${cert.delta}) ${on}`,
   });
-  ctx.publish(`${p}.certificate.maxgain95.twosided`, row.certificate95.twoSided, {
-    format: "pct:1", description: `router-gain certificate from the two-sided 95% Clopper-Pearson interval ${on}`,
+  ctx.publish(`${p}.certificate.beta.lower`, cert.betaLower, {
+    format: "fixed:3", description: `one-sided Clopper-Pearson lower limit of beta at delta/2 = ${cert.delta / 2}, the certificate's beta term ${on}`,
+  });
+  ctx.publish(`${p}.best.accuracy.lower`, cert.bestAccuracyLower, {
+    format: "pct:1",
+    description: `lower limit of the best model's accuracy valid for in-sample selection (method ${cert.method}: max over the ${row.nModels} models ` +
+      `of each one-sided Clopper-Pearson lower limit at delta/(2M), delta = ${cert.delta}) ${on}`,
   });
   if (row.rhoMean !== null) ctx.publish(`${p}.rho.mean`, row.rhoMean, { format: "fixed:2", description: `mean pairwise phi of error indicators ${on}` });
   else ctx.warn(`pool ${p}: no pair of models with error variance; ${p}.rho.mean not published`);

@@ -25,7 +25,9 @@ export function poolTable(rows: PoolRow[], params: z.infer<typeof Params>): Tabl
     title: params.title,
     caption: params.caption ??
       "beta: share of items every model gets wrong; ceiling = 1 - beta caps every router, vote or cascade that outputs a member's answer. " +
-      "CP: Clopper–Pearson interval on beta. Max gain: largest improvement over the best single model any such policy could deliver (one-sided 95%).",
+      "CP: Clopper–Pearson interval on beta. Max gain: largest improvement over the best single model any such policy could deliver " +
+      "(one-sided 95%: beta's lower limit at 2.5% minus the best accuracy's lower limit with a Bonferroni correction over the models, " +
+      "since the best is chosen on the same items).",
     columns: [
       { key: "pool", label: "Pool", align: "left" },
       { key: "models", label: "Models", format: "int", align: "right" },
@@ -55,7 +57,7 @@ export function poolTable(rows: PoolRow[], params: z.infer<typeof Params>): Tabl
       cp95_upper: r.cp95.upper,
       ceiling: r.ceiling,
       headroom: r.headroom,
-      max_gain: r.certificate95.oneSided,
+      max_gain: r.certificate95.maxGain,
       rho: r.rhoMean,
     })),
     notes: [

@@ -1,4 +1,4 @@
-// Exact (Clopper–Pearson) binomial confidence bounds, and the router-gain certificate built on them.
+// Exact (Clopper–Pearson) binomial confidence bounds (the router-gain certificate built on them: router-certificate.ts).
 import betaQuantile from "@stdlib/stats-base-dists-beta-quantile";
 
 export type IntervalSide = "two-sided" | "upper" | "lower";
@@ -40,60 +40,4 @@ export function clopperPearson(x: number, n: number, options: ClopperPearsonOpti
   const lower = side === "upper" || x === 0 ? 0 : betaQuantile(tail, x, n - x + 1);
   const upper = side === "lower" || x === n ? 1 : betaQuantile(1 - tail, x + 1, n - x);
   return { lower, upper };
-}
-
-export interface RouterGainInput extends ClopperPearsonOptions {
-  /** Number of items on which every model of the pool is wrong. */
-  allWrong: number;
-  /** Number of items. */
-  n: number;
-  /** Accuracy of the best single model on the same items. */
-  bestAccuracy: number;
-}
-
-export interface RouterGainCertificate {
-  beta: number;
-  betaLower: number;
-  betaUpper: number;
-  /** 1 - beta: the oracle router's accuracy on these items. */
-  ceiling: number;
-  /** 1 - betaLower: with the stated confidence, no member-output policy exceeds this accuracy. */
-  ceilingUpper: number;
-  /** ceiling - bestAccuracy. */
-  headroom: number;
-  /** ceilingUpper - bestAccuracy: the largest gain any router/vote/cascade could deliver. */
-  maxGain: number;
-  level: number;
-  side: IntervalSide;
-}
-
-/**
- * The router-gain certificate. On an item where every model is wrong, any policy whose output is one
- * member's answer (router, vote, cascade, picking fusion) is wrong too, so its accuracy is at most
- * 1 - beta on the population; the oracle router attains it. beta is estimated from x = allWrong of n
- * items; the Clopper–Pearson lower bound betaLower holds with the stated confidence, hence
- * ceilingUpper = 1 - betaLower bounds every member-output policy at that confidence, and
- * maxGain = ceilingUpper - bestAccuracy bounds what such a policy can add over the best single model —
- * computable before anyone trains a router. bestAccuracy is taken as given (measured on the same items).
- * Use side "lower" for the one-sided certificate (all of a in the lower tail of beta).
- */
-export function routerGainCertificate(input: RouterGainInput): RouterGainCertificate {
-  const { allWrong: x, n, bestAccuracy } = input;
-  const level = input.level ?? 0.95;
-  const side = input.side ?? "two-sided";
-  const ci = clopperPearson(x, n, { level, side });
-  const beta = x / n;
-  const ceiling = 1 - beta;
-  const ceilingUpper = 1 - ci.lower;
-  return {
-    beta,
-    betaLower: ci.lower,
-    betaUpper: ci.upper,
-    ceiling,
-    ceilingUpper,
-    headroom: ceiling - bestAccuracy,
-    maxGain: ceilingUpper - bestAccuracy,
-    level,
-    side,
-  };
 }

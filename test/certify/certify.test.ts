@@ -19,6 +19,8 @@ import { loadAdapter } from "../../ingest/adapters/index.js";
 import { readGenericVerdicts, MISSING } from "../../certify/read-verdicts.js";
 import { certifyFiles, certifyTable } from "../../certify/certificate.js";
 import { certificateText } from "../../certify/report.js";
+import { certifyCommand } from "../../certify/command.js";
+import { certifiedMaxGain, overheadVerdict, preSpecifiedMaxGain } from "../../stats/router-certificate.js";
 import { rowVerdict } from "../../core/sample-policy.js";
 import { buildPoolMatrix } from "../../core/build-pool.js";
 
@@ -94,8 +96,43 @@ test("JSONL and CSV give the same certificate; --side upper gives the one-sided 
   const up = await certifyFiles([csv], { samplePolicy: "first", level: 0.95, side: "upper" });
   assert.equal(up.betaInterval.lower, 0);
   assert.ok(up.betaInterval.upper < a.betaInterval.upper);
-  assert.ok(up.maxGain < a.maxGain);
+  // The gain bound is one-sided whatever --side prints for beta.
+  assert.equal(up.maxGain, a.maxGain);
+  assert.equal(a.certificate.method, "bonferroni-in-sample");
   assert.match(certificateText(a), /beta \(all models wrong\) +0\.2500 {2}\(1 of 4 items\)/);
+});
+
+test("certify: in-sample and --pre-specified certificates, --overhead verdict, --json fields, bad flag values", async () => {
+  // 3 models x 6 items: m1 right on 5, m2 on 3, m3 on 2; item f defeats all three.
+  const v: Record<string, string> = { m1: "111110", m2: "110100", m3: "001100" };
+  const rows = Object.entries(v).flatMap(([m, bits]) => [...bits].map((b, i) => `${"abcdef"[i]},${m},0,${b}`));
+  const csv = await file("pre.csv", "item_id,model,sample,correct\n" + rows.join("\n") + "\n");
+  const base = { level: "0.9", side: "two-sided", samplePolicy: "first" };
+  const j = JSON.parse(await certifyCommand([csv], { ...base, preSpecified: "m2", overhead: "0.02", json: true }));
+  const inSample = certifiedMaxGain({ allWrong: 1, n: 6, correct: [5, 3, 2], models: ["m1", "m2", "m3"], delta: 1 - 0.9 });
+  const fixed = preSpecifiedMaxGain({ allWrong: 1, n: 6, correct: 3, nModels: 3, name: "m2", delta: 1 - 0.9 });
+  for (const k of ["method", "betaLo", "bestLo", "maxGain"] as const) {
+    assert.equal(j.certificate[k], inSample[k], k);
+    assert.equal(j.preSpecified[k], fixed[k], k);
+  }
+  assert.equal(j.maxGain, inSample.maxGain);
+  assert.equal(j.certificate.method, "bonferroni-in-sample");
+  assert.equal(j.preSpecified.method, "pre-specified");
+  assert.deepEqual(j.certificate.verdict, overheadVerdict(inSample.maxGain, 0.02));
+  assert.equal(j.overhead, 0.02);
+  const text = await certifyCommand([csv], { ...base, preSpecified: "m2", overhead: "0.9" });
+  assert.match(text, /largest possible gain .*method bonferroni-in-sample/);
+  assert.match(text, /largest gain, m2 fixed .*method pre-specified/);
+  const verdict = overheadVerdict(inSample.maxGain, 0.9);
+  assert.equal(verdict.kind, "cannot-pay");
+  assert.ok(text.includes(`< overhead 90.0 points: ${verdict.text}`), text);
+  assert.doesNotMatch(await certifyCommand([csv], base), /verdict|pre-specified/);
+  await assert.rejects(certifyCommand([csv], { ...base, preSpecified: "nope" }), /--pre-specified expects one of the 3 model names .*got "nope"/);
+  await assert.rejects(certifyCommand([csv], { ...base, overhead: "lots" }), /--overhead must be a number in \[0, 1\].*got lots/);
+  await assert.rejects(certifyCommand([csv], { ...base, overhead: "-0.1" }), /--overhead/);
+  await assert.rejects(certifyCommand([csv], { ...base, overhead: "" }), /--overhead/);
+  await assert.rejects(certifyCommand([csv], { ...base, seed: "x" }), /--seed must be a non-negative integer; got x/);
+  await assert.rejects(certifyCommand([csv], { ...base, level: "95" }), /--level must be a number in \(0, 1\)/);
 });
 
 test("certify on math-l5 exported to the generic format = the cofailure stage on the same pool", { skip: !existsSync(mirror) && "no data mirror" }, async () => {
@@ -124,13 +161,16 @@ test("certify on math-l5 exported to the generic format = the cofailure stage on
   assert.deepEqual(two.betaInterval, row.cp95);
   assert.equal(two.ceiling, row.ceiling);
   assert.deepEqual(two.best, row.best);
-  assert.equal(two.maxGain, row.certificate95.twoSided);
+  assert.equal(two.maxGain, row.certificate95.maxGain);
+  assert.equal(two.certificate.betaLo, row.certificate95.betaLower);
+  assert.equal(two.certificate.bestLo, row.certificate95.bestAccuracyLower);
+  assert.equal(two.ceilingUpper, row.certificate95.ceilingUpper);
   const one = await certifyFiles([csv], { samplePolicy: "first", level: 0.95, side: "upper" });
   assert.equal(one.betaInterval.upper, row.upper95OneSided);
-  assert.equal(one.maxGain, row.certificate95.oneSided);
+  assert.equal(one.maxGain, row.certificate95.maxGain);
   // The adapter path (certify --adapter zeroeval on the raw files) agrees too.
   const viaAdapter = await certifyTable(table, { samplePolicy: "first", level: 0.95, side: "two-sided" }, "math-l5");
   assert.equal(viaAdapter.beta, row.beta);
-  assert.equal(viaAdapter.maxGain, row.certificate95.twoSided);
+  assert.equal(viaAdapter.maxGain, row.certificate95.maxGain);
   assert.equal(row.nModels, 43);
 });

@@ -41,9 +41,14 @@ test("cofailure: hand-computed beta, ceiling, headroom, rho, best model tie by n
   assert.equal(published.get("fx.best.accuracy")!.format, "pct:1");
   assert.ok(!published.has("fx.vote.accuracy"));
   for (const id of ["fx.beta.cp90.lower", "fx.beta.cp90.upper", "fx.beta.cp95.lower", "fx.beta.cp95.upper",
-    "fx.beta.upper95.onesided", "fx.ceiling", "fx.headroom", "fx.certificate.maxgain95", "fx.rho.mean"]) {
+    "fx.beta.upper95.onesided", "fx.ceiling", "fx.headroom", "fx.certificate.maxgain95", "fx.certificate.beta.lower",
+    "fx.best.accuracy.lower", "fx.rho.mean"]) {
     assert.ok(published.has(id), id);
   }
+  assert.ok(!published.has("fx.certificate.maxgain95.twosided"));
+  assert.match(published.get("fx.certificate.maxgain95")!.description!, /bonferroni-in-sample/);
+  // beta's term spends delta/2 = 0.025 in one tail: the two-sided 95% Clopper–Pearson lower limit.
+  close(published.get("fx.certificate.beta.lower")!.value, row.cp95.lower, 1e-15);
   assert.equal(out.models.rows.length, 3);
 });
 
@@ -56,8 +61,15 @@ test("cofailure: Clopper–Pearson and certificate against closed forms at x = 0
   close(row.cp90.upper, 1 - 0.05 ** (1 / 10), 1e-10);
   close(row.upper95OneSided, 1 - 0.05 ** (1 / 10), 1e-10);
   close(row.upper90OneSided, 1 - 0.1 ** (1 / 10), 1e-10);
-  // beta's lower bound is 0, so the certificate allows every remaining error of the best model to be fixed
-  close(row.certificate95.oneSided, 1 - 0.9, 1e-12);
+  // beta's lower limit is 0, so the certificate is 1 - the best model's lower limit. With M = 2 models that limit is
+  // the p solving P(X >= 9 | n = 10, p) = 10 p^9 - 9 p^10 = 0.05 / (2 M) (one-sided Clopper–Pearson, Bonferroni).
+  let lo = 0, hi = 1;
+  for (let k = 0; k < 200; k++) { const p = (lo + hi) / 2; if (10 * p ** 9 - 9 * p ** 10 < 0.05 / 4) lo = p; else hi = p; }
+  assert.equal(row.certificate95.method, "bonferroni-in-sample");
+  assert.equal(row.certificate95.betaLower, 0);
+  close(row.certificate95.bestAccuracyLower, lo, 1e-10);
+  close(row.certificate95.maxGain, 1 - lo, 1e-10);
+  assert.ok(row.certificate95.maxGain > row.headroom, "the certified bound is above the point headroom");
   close(row.headroom, 0.1, 1e-12);
 });
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clopperPearson, routerGainCertificate } from "../../stats/clopper-pearson.js";
+import { clopperPearson } from "../../stats/clopper-pearson.js";
 import { reference, seededUniform } from "./core-fixtures.js";
 
 test("clopperPearson matches R's binom.test intervals (two-sided and one-sided)", () => {
@@ -68,20 +68,4 @@ test("Clopper–Pearson coverage is at least nominal: exact over a grid of p, an
       }
     }
   }
-});
-
-test("routerGainCertificate: ceiling, headroom and the largest possible gain", () => {
-  const c = routerGainCertificate({ allWrong: 52, n: 1000, bestAccuracy: 0.81, level: 0.9, side: "two-sided" });
-  const ci = clopperPearson(52, 1000, { level: 0.9 });
-  assert.equal(c.beta, 0.052);
-  assert.equal(c.betaLower, ci.lower);
-  assert.equal(c.betaUpper, ci.upper);
-  assert.ok(Math.abs(c.ceiling - 0.948) < 1e-15);
-  assert.equal(c.ceilingUpper, 1 - ci.lower);
-  assert.ok(Math.abs(c.headroom - (0.948 - 0.81)) < 1e-15);
-  assert.ok(Math.abs(c.maxGain - (1 - ci.lower - 0.81)) < 1e-15);
-  assert.ok(c.maxGain > c.headroom, "the certified bound is above the point estimate");
-  const one = routerGainCertificate({ allWrong: 52, n: 1000, bestAccuracy: 0.81, level: 0.9, side: "lower" });
-  assert.ok(one.maxGain < c.maxGain, "one-sided certificate is tighter");
-  assert.equal(routerGainCertificate({ allWrong: 0, n: 100, bestAccuracy: 0.9 }).ceilingUpper, 1);
 });

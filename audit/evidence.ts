@@ -1,8 +1,8 @@
 // Evidence for every all-wrong item of a pool (audit/RULE.md, "Evidence gathered"): answers, gold, modal wrong answer,
 // the stronger grader, truncation signs, passing samples, published errata, human vs LLM judges. Pure.
-import { createHash } from "node:crypto";
 import type { CanonicalRow } from "../core/canonical-table.js";
 import type { PoolMatrix } from "../core/pool-matrix.js";
+import { textDigest } from "../core/question-hash.js";
 import { errataFor, type Erratum } from "./errata.js";
 import type { StrongerGrader } from "./stronger-grader.js";
 import { looksTruncated } from "./truncation.js";
@@ -24,7 +24,8 @@ export function allWrongItems(matrix: PoolMatrix): number[] {
   return out;
 }
 
-export const redact = (answer: string) => `sha256:${createHash("sha256").update(answer, "utf8").digest("hex").slice(0, 12)}`;
+/** Answers and gold of a redacted pool are written as digests (never as text). */
+export const redact = (answer: string) => (answer.startsWith("sha256:") ? answer : textDigest(answer));
 
 function sourceAnswer(row: CanonicalRow): string | undefined {
   const a = row.meta?.source_answer;
@@ -113,12 +114,14 @@ export function collectEvidence(input: EvidenceInput): ItemEvidence[] {
     const modalStronger = top && useGrader && gold !== null ? (useGrader.equivalent(top.raw, gold).equivalent ? 1 : 0) : null;
     const qh = [...rows.values()].map((r) => r.meta?.question_sha256).find((h): h is string => typeof h === "string");
     const anyRow = [...rows.values()];
+    const sourceVerdicts = anyRow.filter((r) => r.source_verdict !== undefined && r.source_verdict !== null);
     return {
       item, gold: gold === null ? null : params.redactAnswers ? redact(gold) : gold,
       nModels: matrix.models.length,
       models,
       answered: answersForModal.length,
       modal, modalStronger, truncated, strongerAccepts, samplesPassed,
+      sourceAccepts: sourceVerdicts.length ? sourceVerdicts.filter((r) => r.source_verdict === 1 && matrix.models.includes(r.model)).length : null,
       errata: errataFor(input.errata, item, qh),
       judges: params.answers === "free-response" ? { bothHumans: humansBoth, anyHuman: humansAny, anyJudge: judgesAny } : null,
       available: {

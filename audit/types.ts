@@ -67,6 +67,8 @@ export const ItemEvidence = z.object({
   modalStronger: z.union([z.literal(0), z.literal(1), z.null()]),
   truncated: z.number().int(),
   strongerAccepts: z.array(z.string()),
+  /** Models the source's own grader marked right (e.g. ZeroEval's first-number rule), where the source published verdicts. */
+  sourceAccepts: z.number().int().nullable(),
   samplesPassed: z.number().int().nullable(),
   errata: z.array(ErratumMatch),
   /** GPQA free response: models accepted by both humans, by either human, by either LLM judge. */

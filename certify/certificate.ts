@@ -207,7 +207,8 @@ export async function certifyTable(table: CanonicalTable, options: CertifyFileOp
   return certifyMatrix({ source, samplePolicy: options.samplePolicy, models: matrix.models, correct: matrix.correct.map((r) => Uint8Array.from(r)), notes }, options);
 }
 
-async function adapterTable(paths: string[], options: CertifyFileOptions): Promise<CanonicalTable> {
+/** Any adapter's canonical table of the given files (the generic adapter keeps answer, gold and response columns). */
+export async function adapterTable(paths: string[], options: CertifyFileOptions): Promise<CanonicalTable> {
   const { createHash } = await import("node:crypto");
   const { readFileSync } = await import("node:fs");
   const { ingestTable } = await import("../ingest/ingest-table.js");

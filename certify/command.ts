@@ -1,7 +1,8 @@
 // `cofail certify` option handling: validates the command-line options and returns what to print.
 import { resolve } from "node:path";
-import { certifyFiles, checkOverhead, type CertifySide } from "./certificate.js";
+import { adapterTable, certifyFiles, checkOverhead, type CertifyFileOptions, type CertifySide } from "./certificate.js";
 import { certificateText } from "./report.js";
+import { AUDIT_KINDS, auditParams, auditText, certifyWithAudit, type AuditKind } from "./audit.js";
 import type { CertifySamplePolicy } from "./read-verdicts.js";
 
 export interface CertifyCliOptions {
@@ -16,6 +17,8 @@ export interface CertifyCliOptions {
   preSpecified?: string;
   overhead?: string | number;
   json?: boolean;
+  audit?: string | boolean;
+  auditParam?: string[];
 }
 
 const POLICIES = ["first", "majority", "any"];
@@ -38,9 +41,27 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
     if (eq <= 0) throw new Error(`--option expects key=value, got ${kv}`);
     adapterOptions[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
-  const cert = await certifyFiles(files.map((f) => resolve(f)), {
+  const options: CertifyFileOptions = {
     level, side: o.side as CertifySide, samplePolicy: o.samplePolicy as CertifySamplePolicy, task: o.task, adapter: o.adapter,
-    adapterOptions, copula, preSpecified: o.preSpecified, overhead, orthant: { seed },
-  });
+    adapterOptions, copula: copula as CertifyFileOptions["copula"], preSpecified: o.preSpecified, overhead, orthant: { seed },
+  };
+  if (o.audit !== undefined && o.audit !== false) {
+    const kind = o.audit === true ? "math" : o.audit;
+    if (!(AUDIT_KINDS as readonly string[]).includes(kind)) throw new Error(`--audit takes ${AUDIT_KINDS.join(" or ")} (how answers are compared); got ${o.audit}`);
+    const pairs: Record<string, string> = {};
+    for (const kv of o.auditParam ?? []) {
+      const eq = kv.indexOf("=");
+      if (eq <= 0) throw new Error(`--audit-param expects key=value, got ${kv}`);
+      pairs[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    const params = auditParams(kind as AuditKind, pairs);
+    const paths = files.map((f) => resolve(f));
+    const source = paths.map((p) => p.split("/").pop()).join(", ");
+    const a = certifyWithAudit(await adapterTable(paths, { ...options, adapter: o.adapter ?? "generic" }), params, options, source);
+    if (o.json) return JSON.stringify(a, null, 2);
+    return [certificateText(a.raw), "", auditText(a.audit), "", "certificate on the audited verdicts:", certificateText(a.audited)].join("\n");
+  }
+  if (o.auditParam?.length) throw new Error("--audit-param needs --audit");
+  const cert = await certifyFiles(files.map((f) => resolve(f)), options);
   return o.json ? JSON.stringify(cert, null, 2) : certificateText(cert);
 }

@@ -17,6 +17,8 @@ export const certifyVerbs: VerbGroup = (program) => {
     .option("--sample-policy <policy>", "several samples per (item, model): first | majority | any", "first")
     .option("--copula [which]", "also the Gaussian-copula prediction of beta and the underpricing ratio: sf | full (default full)")
     .option("--seed <n>", "seed of the full copula's quasi-Monte Carlo integral", "0")
+    .option("--audit [kind]", "first audit the items every model gets wrong (audit/RULE.md; needs answer and gold columns): math | choice (default math)")
+    .option("--audit-param <key=value...>", "audit threshold: truncationShare, consensusShare, consensusMinModels (repeatable)")
     .option("--json", "machine-readable output")
     .action(async (files: string[], o: CertifyCliOptions) => {
       const { certifyCommand } = await import("../certify/command.js");

@@ -14,3 +14,11 @@ export function normalizeQuestionText(text: string): string {
 export function questionSha256(text: string): string {
   return createHash("sha256").update(normalizeQuestionText(text), "utf8").digest("hex");
 }
+
+/**
+ * A stand-in for a text that must not be published (a free-form answer to a GPQA question can be the reference
+ * answer's text): equal texts (after normalization) get equal digests, so answers can still be compared and counted.
+ */
+export function textDigest(text: string): string {
+  return `sha256:${questionSha256(text).slice(0, 16)}`;
+}

@@ -4,6 +4,7 @@ export const stageCatalog: Record<string, string> = {
   adjudications: "stages/adjudications.ts",
   agreement: "stages/agreement.ts",
   audit: "stages/audit.ts",
+  "audit-summary": "stages/audit-summary.ts",
   "beta-k": "stages/beta-k.ts",
   cofailure: "stages/cofailure.ts",
   copula: "stages/copula.ts",

@@ -15,13 +15,15 @@
 // revision, counted in a warning. The final round re-graded 38 refreshed responses; how many graded responses differ
 // from the judged `filtered_resps` is warned, since those human verdicts refer to the refreshed response.
 //
-// GPQA text policy: rows hold ids, the extracted short answer (`answer`, <= 200 chars) and verdicts only: no
-// response, question, option or reference text (the GPQA authors ask that examples not be published).
+// GPQA text policy: rows hold ids, a digest of the extracted short answer (`answer` = core/question-hash.ts textDigest:
+// a free-form answer can be an option's or the reference's text) and verdicts only: no response, question, option,
+// answer or reference text (the GPQA authors ask that examples not be published).
 import type { InputFile } from "../../engine/types.js";
 import type { CanonicalRow, Verdict } from "../../core/canonical-table.js";
 import { columnIndex, parseCsv } from "../csv.js";
 import { duplicateGuard, modelFields, parseBinary, resolveSourceModel, shortAnswer, stringOption } from "./common.js";
 import { gpqaItemId, isGpqaBenchFile, readGpqaSubjects, type GpqaSubject } from "./gpqa.js";
+import { textDigest } from "../../core/question-hash.js";
 import { baseName, isRecord, readJsonl, readText } from "../read-lines.js";
 import type { Adapter, AdapterContext } from "./types.js";
 
@@ -151,7 +153,7 @@ export function answerMatchingRows(ctx: AdapterContext): CanonicalRow[] {
       item_id: gpqaItemId(qid),
       sample: 0,
       ...modelFields(m),
-      answer: shortAnswer(answer),
+      answer: textDigest(shortAnswer(answer)),
       verdicts,
     };
     const meta: NonNullable<CanonicalRow["meta"]> = {};

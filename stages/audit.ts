@@ -113,6 +113,10 @@ export default defineStage({
     ctx.publish(`${p}.audit.allwrong`, report.raw.allWrong, { format: "int", description: `all-wrong items audited ${on}` });
     for (const c of AUDIT_CLASSES) ctx.publish(`${p}.audit.count.${slug(c)}`, report.counts[c]!, { format: "int", description: `all-wrong items classed ${c} ${on} (audit/RULE.md)` });
     ctx.publish(`${p}.audit.byperson`, report.counts.person!, { format: "int", description: `all-wrong items decided by a person (data/adjudications.yaml) ${on}` });
+    const sourceSplit = report.items.filter((i) => (i.evidence.sourceAccepts ?? 0) > 0).length;
+    if (report.items.some((i) => i.evidence.sourceAccepts !== null)) {
+      ctx.publish(`${p}.audit.source.accepts`, sourceSplit, { format: "int", description: `all-wrong items on which the source's own grader marks some model right ${on}` });
+    }
     ctx.publish(`${p}.audit.removed`, report.audited.removed.length, { format: "int", description: `all-wrong items removed by the audit ${on}` });
     ctx.publish(`${p}.audit.regraded`, report.audited.regraded.length, { format: "int", description: `all-wrong items regraded by the audit ${on}` });
     const ci = clopperPearson(report.audited.allWrong, report.audited.n, { level: 0.95 });

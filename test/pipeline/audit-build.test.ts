@@ -101,8 +101,9 @@ test("a cold build audits every pool, leaks no GPQA text, and a decision reruns 
   // A decision for one gsm item: only gsm's audit and its downstream rerun.
   const item = gsm.items.find((i) => i.verdict.class === "ambiguous")!.evidence.item;
   const yaml = await readFile(join(dir, "data/adjudications.yaml"), "utf8");
-  await writeFile(join(dir, "data/adjudications.yaml"), yaml.replace("decisions: []",
-    `decisions:\n  - pool: gsm\n    item: "${item}"\n    class: genuine\n    reason: read by the test as a genuine co-failure\n    who: test`));
+  assert.match(yaml, /\ndecisions:\n/);
+  await writeFile(join(dir, "data/adjudications.yaml"), yaml.replace("\ndecisions:\n",
+    `\ndecisions:\n  - pool: gsm\n    item: "${item}"\n    class: genuine\n    reason: read by the test as a genuine co-failure\n    who: test\n`));
   const again = await cofail(dir, ["run", "--jobs", "2"]);
   assert.equal(again.code, 0, again.stderr.slice(-4000));
   const runs = (await readdir(join(dir, ".cofail", "runs"))).sort();

@@ -7,6 +7,8 @@ export interface LazyRegistry<Name extends string, Fn> {
   /** Project-relative module of an entry (a code ingredient of the stage that uses it). */
   modulePath(name: string): string;
   load(name: string): Promise<Fn>;
+  /** The whole module of an entry (its default export and any named exports, e.g. an adapter's `options`). */
+  loadModule(name: string): Promise<Record<string, unknown>>;
 }
 
 export function lazyRegistry<Name extends string, Fn>(
@@ -14,13 +16,17 @@ export function lazyRegistry<Name extends string, Fn>(
 ): LazyRegistry<Name, Fn> {
   const names = Object.keys(modules).sort() as [Name, ...Name[]];
   const modulePath = (name: string) => `${folder}/${name}.ts`;
+  const loadModule = async (name: string): Promise<Record<string, unknown>> => {
+    const load = (modules as Record<string, (() => Promise<{ default?: unknown }>) | undefined>)[name];
+    if (!load) throw new Error(`unknown ${kind} "${name}"; valid ${kind}s: ${names.join(", ")}`);
+    return (await load()) as Record<string, unknown>;
+  };
   return {
     names,
     modulePath,
+    loadModule,
     async load(name) {
-      const load = (modules as Record<string, (() => Promise<{ default?: unknown }>) | undefined>)[name];
-      if (!load) throw new Error(`unknown ${kind} "${name}"; valid ${kind}s: ${names.join(", ")}`);
-      const fn = (await load()).default;
+      const fn = (await loadModule(name)).default;
       if (typeof fn !== "function") throw new Error(`${modulePath(name)} has no default-exported ${kind} function`);
       return fn as Fn;
     },

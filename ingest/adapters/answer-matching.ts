@@ -25,7 +25,7 @@ import { duplicateGuard, modelFields, parseBinary, resolveSourceModel, shortAnsw
 import { gpqaItemId, isGpqaBenchFile, readGpqaSubjects, type GpqaSubject } from "./gpqa.js";
 import { textDigest } from "../../core/question-hash.js";
 import { baseName, isRecord, readJsonl, readText } from "../read-lines.js";
-import type { Adapter, AdapterContext } from "./types.js";
+import type { Adapter, AdapterContext, AdapterOptions } from "./types.js";
 
 const judges: Record<string, string> = {
   "score_deepseek-chat-v3-0324": "judge:deepseek-v3",
@@ -171,6 +171,10 @@ export function answerMatchingRows(ctx: AdapterContext): CanonicalRow[] {
   if (missingSubject > 0) ctx.warn(`answer-matching: ${missingSubject} rows have a question id absent from benches/gpqa.jsonl (no subject)`);
   return rows;
 }
+
+export const options: AdapterOptions = {
+  humanRevision: { type: "string", values: revisions, description: "which human-revision file to read: final (default), revision1 or round0" },
+};
 
 const answerMatching: Adapter = async (ctx) => answerMatchingRows(ctx);
 export default answerMatching;

@@ -9,7 +9,7 @@ import type { CanonicalRow } from "../../core/canonical-table.js";
 import { columnIndex, parseCsv } from "../csv.js";
 import { duplicateGuard, parseBinary, resolveSourceModel } from "./common.js";
 import { isRecord, readJsonl, readText } from "../read-lines.js";
-import type { Adapter, AdapterContext } from "./types.js";
+import type { Adapter, AdapterContext, AdapterOptions } from "./types.js";
 
 const required = ["item_id", "model", "sample", "correct"] as const;
 const optional = ["answer", "gold", "response", "provider", "task", "subject", "difficulty"] as const;
@@ -101,6 +101,8 @@ export function genericRows(ctx: AdapterContext, file: InputFile, check = duplic
   if (rows.length === 0) throw new Error(`${file.name}: no rows for task "${ctx.task}"`);
   return rows;
 }
+
+export const options: AdapterOptions = {};
 
 const generic: Adapter = async (ctx) => {
   if (ctx.files.length === 0) throw new Error("generic adapter: no input files");

@@ -13,7 +13,7 @@ import { columnIndex, parseCsv } from "../csv.js";
 import { duplicateGuard, modelFields, resolveSourceModel } from "./common.js";
 import { gpqaItemId, isGpqaBenchFile, readGpqaSubjects, type GpqaSubject } from "./gpqa.js";
 import { baseName, readText } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 
 const letters = "ABCD";
 
@@ -27,6 +27,8 @@ function readOrder(file: InputFile): { ids: string[]; answers: string[] } {
   });
   return { ids, answers: ansCol < 0 ? [] : table.records.map((r) => r.fields[ansCol]) };
 }
+
+export const options: AdapterOptions = {};
 
 const gpqaRotations: Adapter = async (ctx) => {
   let order: { ids: string[]; answers: string[] } | undefined;

@@ -7,13 +7,17 @@
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { duplicateGuard, modelFields, parseBinary, resolveSourceModel } from "./common.js";
 import { isRecord, readJson } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 
 function isoDate(v: unknown): string | undefined {
   if (typeof v !== "string" && typeof v !== "number") return undefined;
   const d = new Date(v);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString().slice(0, 10);
 }
+
+export const options: AdapterOptions = {
+  keepCode: { type: "boolean", description: "keep each submission's code as the row's response (default false)" },
+};
 
 const livecodebenchSubmissions: Adapter = async (ctx) => {
   if (ctx.files.length === 0) throw new Error("livecodebench-submissions: no input files");

@@ -19,7 +19,7 @@
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { duplicateGuard, modelFields, resolveSourceModel } from "./common.js";
 import { isRecord, readJson } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 
 const singleSampleStyles = new Set(["OpenAIReason", "Claude3Thinking", "GeminiThinking", "Grok"]);
 
@@ -37,6 +37,11 @@ export function snapshotDate(fileName: string): string {
 
 interface Cell { value: number; n: number; snapshot: string }
 interface ProblemMeta { difficulty: string; platform: string; date: string }
+
+export const options: AdapterOptions = {
+  snapshots: { type: "strings", description: "release dates of the leaderboard snapshots to read (default: every snapshot given)" },
+  block: { type: "string", values: ["all", "common-400"], description: "problems kept: all (default) or common-400" },
+};
 
 const livecodebench: Adapter = async (ctx) => {
   const wanted = ctx.options.snapshots;

@@ -7,7 +7,7 @@
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { duplicateGuard, modelFields, resolveSourceModel, stringOption } from "./common.js";
 import { isRecord, parseJsonDocument, readText } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 
 export function parseTableData(text: string, fileName: string): unknown {
   const m = /^\s*var\s+result_data\s*=\s*/.exec(text);
@@ -16,6 +16,11 @@ export function parseTableData(text: string, fileName: string): unknown {
   const body = text.slice(0, m[0].length).replace(/[^\n]/g, " ") + text.slice(m[0].length).replace(/;\s*$/, "");
   return parseJsonDocument(body, fileName);
 }
+
+export const options: AdapterOptions = {
+  runs: { type: "integer", description: "runs per (problem, model) behind each percentage (default 4)" },
+  itemPrefix: { type: "string", description: "prefix of item ids (default aime2025I)" },
+};
 
 const matharena: Adapter = async (ctx) => {
   const runs = ctx.options.runs ?? 4;

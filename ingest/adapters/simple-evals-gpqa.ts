@@ -10,7 +10,7 @@ import type { CanonicalRow } from "../../core/canonical-table.js";
 import { duplicateGuard, modelFields, parseBinary, resolveSourceModel } from "./common.js";
 import { gpqaItemId, isGpqaBenchFile, splitSimpleEvalsId } from "./gpqa.js";
 import { baseName, isRecord, readJson, readJsonl } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 
 function readGold(file: InputFile): Map<string, string> {
   const gold = new Map<string, string>();
@@ -32,6 +32,8 @@ function readScores(file: InputFile): Map<string, number> {
   for (const [key, s] of Object.entries(gpqa)) if (isRecord(s) && typeof s.score === "number") out.set(key, s.score);
   return out;
 }
+
+export const options: AdapterOptions = {};
 
 const simpleEvalsGpqa: Adapter = async (ctx) => {
   let gold: Map<string, string> | undefined;

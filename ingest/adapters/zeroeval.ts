@@ -7,7 +7,7 @@ import type { InputFile } from "../../engine/types.js";
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { modelFields, resolveSourceModel } from "./common.js";
 import { readText } from "../read-lines.js";
-import type { Adapter } from "./types.js";
+import type { Adapter, AdapterOptions } from "./types.js";
 import { zeroEvalVerdict } from "./zeroeval-rule.js";
 
 /** Extracted answers kept in rows are capped: the full generation is in `response`. */
@@ -82,6 +82,8 @@ export function tokenBudget(configs: unknown): number | undefined {
 }
 
 interface RunStats { fileModel: string; solved: number; noAnswer: number; total: number }
+
+export const options: AdapterOptions = {};
 
 const adapter: Adapter = async (ctx) => {
   const rows: CanonicalRow[] = [];

@@ -11,6 +11,7 @@ import { allWrongCount, modelErrorCounts } from "../stats/cofailure.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import type { CanonicalTable } from "../core/canonical-table.js";
 import { MISSING, readGenericVerdicts, type CertifySamplePolicy, type VerdictTable } from "./read-verdicts.js";
+import type { TextTableFormat } from "../ingest/csv.js";
 
 export type CertifySide = "two-sided" | "upper";
 
@@ -71,7 +72,12 @@ export interface Certificate {
   overhead?: number;
   copula?: CopulaPrediction;
   notes: string[];
+  /** Cautions about the result itself (e.g. too few items for a useful interval). */
+  warnings: string[];
 }
+
+/** Below this many common items the interval on beta is too wide to certify much: certify says so. */
+export const SMALL_N = 30;
 
 /** The --overhead value: a fraction of accuracy in [0, 1]; `raw` is what the user typed, for the message. */
 export function checkOverhead(value: number, raw: unknown = value): number {
@@ -107,8 +113,14 @@ export function certifyMatrix(input: { source: string; samplePolicy: CertifySamp
     models: order.map((m) => ({ model: input.models[m]!, accuracy: acc[m]!, correct: correct[m]! })),
     allWrong: x, beta, level: options.level, side: options.side, betaInterval: interval,
     ceiling: 1 - beta, ceilingUpper: 1 - certificate.betaLo, best: { model: input.models[best]!, accuracy: acc[best]! },
-    headroom: 1 - beta - acc[best]!, maxGain: certificate.maxGain, certificate, notes: [...(input.notes ?? [])],
+    headroom: 1 - beta - acc[best]!, maxGain: certificate.maxGain, certificate, notes: [...(input.notes ?? [])], warnings: [],
   };
+  if (N < SMALL_N) {
+    out.warnings.push(
+      `only ${N} item${N === 1 ? "" : "s"} every model answered (fewer than ${SMALL_N}): the interval on beta is wide ` +
+        `([${interval.lower.toFixed(3)}, ${interval.upper.toFixed(3)}]), so the bound on the gain says little; add items before trusting it`,
+    );
+  }
   if (options.preSpecified !== undefined) {
     const k = input.models.indexOf(options.preSpecified);
     if (k < 0) {
@@ -177,24 +189,59 @@ export function commonItems(table: VerdictTable): { correct: Uint8Array[]; items
 export interface CertifyFileOptions extends CertifyOptions {
   samplePolicy: CertifySamplePolicy;
   task?: string;
-  /** Adapter name (ingest/adapters/<name>.ts); default the generic long format, read by the fast reader. */
+  /**
+   * Adapter name (ingest/adapters/<name>.ts); by default told from the content of the files (detect-format.ts); the
+   * generic long format is read by the fast reader.
+   */
   adapter?: string;
+  /** Names of the files in messages and for adapters (default: the paths); e.g. "stdin" for `-`. */
+  names?: string[];
+  /** The format already resolved by resolveFormat (so the files are not sniffed twice). */
+  resolved?: ResolvedFormat;
   /** Adapter options (as `params.options` of an ingest stage). */
   adapterOptions?: Record<string, unknown>;
+}
+
+/** The adapter for the files: --adapter, else the one every file's content shows (detect-format.ts). */
+export interface ResolvedFormat { adapter: string; note?: string; textFormat?: TextTableFormat }
+
+export async function resolveFormat(paths: string[], options: CertifyFileOptions): Promise<ResolvedFormat> {
+  if (options.resolved) return options.resolved;
+  if (options.adapter) return { adapter: options.adapter };
+  const { detectFormat } = await import("./detect-format.js");
+  const names = options.names ?? paths;
+  const found = await Promise.all(paths.map((p, i) => detectFormat(p, names[i]!)));
+  const adapters = [...new Set(found.map((f) => f.adapter))];
+  if (adapters.length > 1) {
+    throw new Error(`the files are of different formats: ${found.map((f, i) => `${names[i]} (${f.seen})`).join(", ")}; certify reads one format at a time (choose with --adapter)`);
+  }
+  const textFormats = [...new Set(found.map((f) => f.textFormat))];
+  // The generic format is the documented default: a note only when another format was recognised.
+  const note = adapters[0] === "generic" ? undefined : `format: ${found[0]!.seen}, told from the content (force another with --adapter)`;
+  return { adapter: adapters[0]!, note, textFormat: textFormats.length === 1 ? textFormats[0] : undefined };
 }
 
 /** Certify one results file (or several files read together by an adapter). */
 export async function certifyFiles(paths: string[], options: CertifyFileOptions): Promise<Certificate> {
   if (options.copula) await loadCopula();
-  const source = paths.map((p) => p.split("/").pop()).join(", ");
-  if (!options.adapter || options.adapter === "generic") {
+  const names = options.names ?? paths;
+  const source = names.map((p) => p.split("/").pop()).join(", ");
+  const format = await resolveFormat(paths, options);
+  if (format.adapter === "generic") {
+    // The fast reader takes no adapter options, as the generic adapter declares none: an --option is an error here too.
+    const { normaliseAdapterOptions } = await import("../ingest/adapters/options.js");
+    const { adapterOptions } = await import("../ingest/adapters/index.js");
+    normaliseAdapterOptions("generic", await adapterOptions("generic"), options.adapterOptions ?? {});
     if (paths.length !== 1) throw new Error("certify reads one generic-format file at a time");
-    const table = await readGenericVerdicts(paths[0]!, { samplePolicy: options.samplePolicy, task: options.task });
+    const table = await readGenericVerdicts(paths[0]!, { samplePolicy: options.samplePolicy, task: options.task, format: format.textFormat, name: names[0]!.split("/").pop() });
     const common = commonItems(table);
+    if (format.note) common.notes.unshift(format.note);
     if (table.samples > 1) common.notes.push(`${table.samples} samples per (model, item) at most; sample policy "${options.samplePolicy}"`);
     return certifyMatrix({ source, samplePolicy: options.samplePolicy, models: table.models, correct: common.correct, notes: common.notes }, options);
   }
-  return certifyTable(await adapterTable(paths, options), options, source);
+  const table = await adapterTable(paths, { ...options, adapter: format.adapter });
+  if (format.note) table.warnings.unshift(format.note);
+  return certifyTable(table, options, source);
 }
 
 /** A canonical table (from any adapter), reduced exactly as the `pool` stage does, then certified. */
@@ -214,7 +261,8 @@ export async function adapterTable(paths: string[], options: CertifyFileOptions)
   const { ingestTable } = await import("../ingest/ingest-table.js");
   const { loadAdapter } = await import("../ingest/adapters/index.js");
   // The whole path as the logical name: some adapters read the model from the directory (lm-eval-harness).
-  const files: InputFile[] = paths.map((p) => ({ name: p, path: p, sha256: createHash("sha256").update(readFileSync(p)).digest("hex") }));
+  const names = options.names ?? paths;
+  const files: InputFile[] = paths.map((p, i) => ({ name: names[i]!, path: p, sha256: createHash("sha256").update(readFileSync(p)).digest("hex") }));
   const warnings: string[] = [];
   return ingestTable({
     adapter: await loadAdapter(options.adapter!), adapterName: options.adapter!, task: options.task ?? "certify", files,

@@ -1,6 +1,8 @@
 // `cofail certify` option handling: validates the command-line options and returns what to print.
-import { resolve } from "node:path";
-import { adapterTable, certifyFiles, checkOverhead, type CertifyFileOptions, type CertifySide } from "./certificate.js";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { adapterTable, certifyFiles, checkOverhead, resolveFormat, type CertifyFileOptions, type CertifySide } from "./certificate.js";
 import { certificateText } from "./report.js";
 import { AUDIT_KINDS, auditParams, auditText, certifyWithAudit, type AuditKind } from "./audit.js";
 import type { CertifySamplePolicy } from "./read-verdicts.js";
@@ -23,7 +25,34 @@ export interface CertifyCliOptions {
 
 const POLICIES = ["first", "majority", "any"];
 
-export async function certifyCommand(files: string[], o: CertifyCliOptions): Promise<string> {
+/** Standard input, read whole (a results file piped into `cofail certify -`). */
+async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<Buffer> {
+  if (stdin.isTTY) throw new Error("-: standard input is a terminal; pipe a results file into certify (cofail certify - < results.csv)");
+  const chunks: Buffer[] = [];
+  for await (const c of stdin) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+  const all = Buffer.concat(chunks);
+  if (all.length === 0) throw new Error("-: standard input is empty (expected a results file)");
+  return all;
+}
+
+/**
+ * `cofail certify <files...>`: "-" reads standard input (once; into a temporary file, so every format, zip and
+ * parquet included, is read the same way), named "stdin" in messages.
+ */
+export async function certifyCommand(files: string[], o: CertifyCliOptions, io: { stdin?: NodeJS.ReadableStream & { isTTY?: boolean } } = {}): Promise<string> {
+  if (files.filter((f) => f === "-").length > 1) throw new Error("certify: \"-\" (standard input) may be given once");
+  if (!files.includes("-")) return certifyPaths(files.map((f) => resolve(f)), files, o);
+  const dir = await mkdtemp(join(tmpdir(), "cofail-stdin-"));
+  try {
+    const tmp = join(dir, "stdin");
+    await writeFile(tmp, await readStdin(io.stdin ?? process.stdin));
+    return await certifyPaths(files.map((f) => (f === "-" ? tmp : resolve(f))), files.map((f) => (f === "-" ? "stdin" : f)), o);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function certifyPaths(paths: string[], names: string[], o: CertifyCliOptions): Promise<string> {
   const level = Number(o.level);
   if (!(level > 0 && level < 1)) throw new Error(`--level must be a number in (0, 1), e.g. 0.95; got ${o.level}`);
   if (o.side !== "two-sided" && o.side !== "upper") throw new Error(`--side must be two-sided or upper; got ${o.side}`);
@@ -39,12 +68,24 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
   for (const kv of o.option ?? []) {
     const eq = kv.indexOf("=");
     if (eq <= 0) throw new Error(`--option expects key=value, got ${kv}`);
-    adapterOptions[kv.slice(0, eq)] = kv.slice(eq + 1);
+    const key = kv.slice(0, eq);
+    if (key in adapterOptions) throw new Error(`--option ${key} given twice`);
+    adapterOptions[key] = kv.slice(eq + 1);
   }
   const options: CertifyFileOptions = {
     level, side: o.side as CertifySide, samplePolicy: o.samplePolicy as CertifySamplePolicy, task: o.task, adapter: o.adapter,
-    adapterOptions, copula: copula as CertifyFileOptions["copula"], preSpecified: o.preSpecified, overhead, orthant: { seed },
+    adapterOptions, names, copula: copula as CertifyFileOptions["copula"], preSpecified: o.preSpecified, overhead, orthant: { seed },
   };
+  // The format (told from the content unless --adapter) and its declared options: an --option it does not take is an error.
+  options.resolved = await resolveFormat(paths, options);
+  const { adapterOptions: declaredOptions } = await import("../ingest/adapters/index.js");
+  const { normaliseAdapterOptions } = await import("../ingest/adapters/options.js");
+  const declared = await declaredOptions(options.resolved.adapter);
+  try {
+    normaliseAdapterOptions(options.resolved.adapter, declared, adapterOptions);
+  } catch (e) {
+    throw new Error(`--option: ${(e as Error).message}`);
+  }
   if (o.audit !== undefined && o.audit !== false) {
     const kind = o.audit === true ? "math" : o.audit;
     if (!(AUDIT_KINDS as readonly string[]).includes(kind)) throw new Error(`--audit takes ${AUDIT_KINDS.join(" or ")} (how answers are compared); got ${o.audit}`);
@@ -55,13 +96,12 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
       pairs[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const params = auditParams(kind as AuditKind, pairs);
-    const paths = files.map((f) => resolve(f));
-    const source = paths.map((p) => p.split("/").pop()).join(", ");
-    const a = certifyWithAudit(await adapterTable(paths, { ...options, adapter: o.adapter ?? "generic" }), params, options, source);
+    const source = names.map((p) => p.split("/").pop()).join(", ");
+    const a = certifyWithAudit(await adapterTable(paths, { ...options, adapter: options.resolved.adapter }), params, options, source);
     if (o.json) return JSON.stringify(a, null, 2);
     return [certificateText(a.raw), "", auditText(a.audit), "", "certificate on the audited verdicts:", certificateText(a.audited)].join("\n");
   }
   if (o.auditParam?.length) throw new Error("--audit-param needs --audit");
-  const cert = await certifyFiles(files.map((f) => resolve(f)), options);
+  const cert = await certifyFiles(paths, options);
   return o.json ? JSON.stringify(cert, null, 2) : certificateText(cert);
 }

@@ -6,7 +6,9 @@
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
-import { createInterner, scanCsv, type Interner } from "../ingest/csv.js";
+import { openSync, readSync, closeSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { createInterner, scanCsv, textFormatOf, type Interner, type TextTableFormat } from "../ingest/csv.js";
 
 export type CertifySamplePolicy = "first" | "majority" | "any";
 
@@ -27,6 +29,26 @@ export interface ReadOptions {
   samplePolicy: CertifySamplePolicy;
   /** Keep only rows whose `task` column equals this; required when the file holds several tasks. */
   task?: string;
+  /** CSV, TSV or JSONL; by default told from the content (textFormatOf). */
+  format?: TextTableFormat;
+  /** The name used in messages (default: the file name). */
+  name?: string;
+}
+
+/** The first bytes of a file (decompressed when it is gzip), as text, for telling its format. */
+export function headText(path: string, bytes = 65536): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    let head = buf.subarray(0, n);
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      try { head = gunzipSync(head, { finishFlush: 2 /* Z_SYNC_FLUSH: a partial stream */ }); } catch { /* the reader reports it */ }
+    }
+    return head.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 const REQUIRED = ["item_id", "model", "sample", "correct"] as const;
@@ -161,7 +183,8 @@ const asText = (v: unknown): string | undefined =>
 
 /** Reads a generic-format results file (CSV or JSONL, optionally .gz) into one verdict per (model, item). */
 export async function readGenericVerdicts(path: string, options: ReadOptions): Promise<VerdictTable> {
-  const name = path.split("/").pop()!;
+  const name = options.name ?? path.split("/").pop()!;
+  const format = options.format ?? textFormatOf(headText(path));
   const store = cellStore(options.samplePolicy);
   const modelNames = createInterner();
   const itemNames = createInterner();
@@ -191,7 +214,7 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
     return t === wantTask;
   };
 
-  if (/\.jsonl$/i.test(path.replace(/\.gz$/i, ""))) {
+  if (format === "jsonl") {
     await forEachLine(path, (text, line) => {
       if (text.trim() === "") return;
       let value: unknown;
@@ -233,8 +256,8 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
         if (v === undefined) fail(r.line, `column "correct": ${JSON.stringify(r.text(col.correct))} is not one of 0, 1, true, false`);
         record(r.line, r.intern(col.model, modelNames), r.intern(col.item, itemNames), sample, v!);
       },
-    }, { fileName: name });
-    if (!sawHeader) throw new Error(`${name}: empty file (expected a CSV header with ${REQUIRED.join(", ")})`);
+    }, { fileName: name, delimiter: format === "tsv" ? "\t" : "," });
+    if (!sawHeader) throw new Error(`${name}: empty file (expected a ${format.toUpperCase()} header with ${REQUIRED.join(", ")})`);
   }
   const tasks = taskNames.names;
   if (options.task === undefined && tasks.length > 1) {

@@ -33,6 +33,7 @@ export function certificateText(c: Certificate, options: { maxModels?: number } 
   const lines: string[] = [];
   lines.push(`certify ${c.source}: ${c.nModels} models x ${c.nItems} items (items every model answered; sample policy ${c.samplePolicy})`);
   for (const n of c.notes) lines.push(`  note: ${n}`);
+  for (const w of c.warnings) lines.push(`  warning: ${w}`);
   lines.push("");
   const w = Math.min(48, Math.max(5, ...c.models.slice(0, maxModels).map((m) => m.model.length)));
   lines.push(`  ${"#".padStart(3)}  ${"model".padEnd(w)}  accuracy`);

@@ -6,10 +6,10 @@ import type { VerbGroup } from "./context.js";
 export const certifyVerbs: VerbGroup = (program) => {
   program.command("certify")
     .description("before training a router: beta, its Clopper–Pearson bound, the ceiling and the largest gain any router/vote/cascade could deliver (sound for the in-sample best model)")
-    .argument("<files...>", "results file(s): generic long CSV/JSONL (item_id,model,sample,correct), or any adapter's format with --adapter")
-    .option("--adapter <name>", "source format (ingest/adapters/<name>.ts); default generic")
+    .argument("<files...>", "results file(s), - for standard input: generic long CSV/TSV/JSONL (item_id,model,sample,correct), lm-eval samples, Inspect .eval/.json logs, HELM, lighteval/Open LLM Leaderboard parquet, OpenCompass, EvalPlus, BigCodeBench")
+    .option("--adapter <name>", "source format (ingest/adapters/<name>.ts); default: told from the files' content")
     .option("--task <name>", "task to keep (files with a task column) / task name for the adapter")
-    .option("--option <key=value...>", "adapter option (repeatable)")
+    .option("--option <key=value...>", "adapter option, e.g. filter=flexible-extract (repeatable; an option the adapter does not take is an error)")
     .option("--level <p>", "confidence level", "0.95")
     .option("--side <side>", "interval printed for beta: two-sided | upper (one-sided upper bound); the gain bound is one-sided either way", "two-sided")
     .option("--pre-specified <model>", "also the certificate for this model, chosen before seeing the data (no Bonferroni correction)")

@@ -92,13 +92,29 @@ export interface ScanHandlers {
   row(row: CsvRow): void;
 }
 
+export type Delimiter = "," | "\t";
+
+export type TextTableFormat = "csv" | "tsv" | "jsonl";
+
+/**
+ * The generic format of a text file by its content, not its name: JSONL when the first non-blank line is a JSON
+ * object, else TSV when the header line splits into more fields on tabs than on commas, else CSV.
+ */
+export function textFormatOf(head: string): TextTableFormat {
+  const text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  const first = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  if (first.trimStart().startsWith("{")) return "jsonl";
+  const tabs = first.split("\t").length, commas = first.split(",").length;
+  return tabs > 1 && tabs > commas ? "tsv" : "csv";
+}
+
 const COMMA = 44, QUOTE = 34, NL = 10, CR = 13, SPACE = 32, TAB = 9;
 
 /**
  * One record that contains a double quote, RFC 4180 strictly: a quote may open a field only at its start, a closed
  * quoted field must be followed by a comma or the end of the record, `""` inside quotes is one quote.
  */
-function parseQuotedRecord(text: string, fileName: string, firstLine: number): string[] {
+function parseQuotedRecord(text: string, fileName: string, firstLine: number, delimiter: string): string[] {
   const fields: string[] = [];
   let field = "";
   let inQuotes = false;
@@ -119,9 +135,9 @@ function parseQuotedRecord(text: string, fileName: string, firstLine: number): s
       if (field !== "") throw new Error(`${fileName}: line ${line}: quote inside an unquoted field (RFC 4180 expects the whole field quoted)`);
       inQuotes = true; quotedField = true; continue;
     }
-    if (c === ",") { fields.push(field); field = ""; quotedField = false; continue; }
+    if (c === delimiter) { fields.push(field); field = ""; quotedField = false; continue; }
     if (c === "\r" && text[i + 1] === "\n") continue;
-    if (quotedField) throw new Error(`${fileName}: line ${line}: text after a closing quote (expected , or end of line)`);
+    if (quotedField) throw new Error(`${fileName}: line ${line}: text after a closing quote (expected ${delimiter === "\t" ? "a tab" : delimiter} or end of line)`);
     field += c;
   }
   fields.push(field);
@@ -129,7 +145,8 @@ function parseQuotedRecord(text: string, fileName: string, firstLine: number): s
 }
 
 /** The scanner over successive buffers of one file: call push(chunk) for each, then push(rest, true). */
-function csvScanner(handlers: ScanHandlers, fileName: string) {
+function csvScanner(handlers: ScanHandlers, fileName: string, delimiter: Delimiter = ",") {
+  const SEP = delimiter === "\t" ? TAB : COMMA;
   let starts = new Int32Array(64);
   let ends = new Int32Array(64);
   let cur: Buffer = Buffer.alloc(0);
@@ -204,7 +221,7 @@ function csvScanner(handlers: ScanHandlers, fileName: string) {
         const text = buf.toString("utf8", pos, end);
         const recordLine = line + 1;
         line += 1 + (text.match(/\n/g)?.length ?? 0);
-        emit(parseQuotedRecord(text, fileName, recordLine), recordLine);
+        emit(parseQuotedRecord(text, fileName, recordLine, delimiter), recordLine);
         pos = j + 1;
         continue;
       }
@@ -215,7 +232,7 @@ function csvScanner(handlers: ScanHandlers, fileName: string) {
         nf = 0;
         let s = pos;
         for (let j = pos; j < end; j++) {
-          if (buf[j] === COMMA) {
+          if (buf[j] === SEP) {
             if (nf + 1 >= starts.length) { starts = grow(starts); ends = grow(ends); }
             starts[nf] = s; ends[nf] = j; nf++; s = j + 1;
           }
@@ -230,10 +247,10 @@ function csvScanner(handlers: ScanHandlers, fileName: string) {
   return { push, sawHeader: () => headerDone };
 }
 
-/** Streams a CSV file (optionally .gz): header first, then every non-blank record. */
-export async function scanCsv(path: string, handlers: ScanHandlers, options: { fileName?: string } = {}): Promise<void> {
+/** Streams a CSV (or, with delimiter "\t", TSV) file (optionally .gz): header first, then every non-blank record. */
+export async function scanCsv(path: string, handlers: ScanHandlers, options: { fileName?: string; delimiter?: Delimiter } = {}): Promise<void> {
   const stream = /\.gz$/i.test(path) ? createReadStream(path).pipe(createGunzip()) : createReadStream(path, { highWaterMark: 1 << 22 });
-  const scanner = csvScanner(handlers, options.fileName ?? path);
+  const scanner = csvScanner(handlers, options.fileName ?? path, options.delimiter);
   let carry: Buffer | undefined;
   for await (const chunk of stream) {
     const buf = carry && carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
@@ -254,19 +271,19 @@ export interface CsvTable {
   records: CsvRecord[];
 }
 
-/** A whole CSV text as a header and string records; every record must have the header's number of fields. */
-export function parseCsv(text: string, fileName: string): CsvTable {
+/** A whole CSV (or TSV) text as a header and string records; every record must have the header's number of fields. */
+export function parseCsv(text: string, fileName: string, delimiter: Delimiter = ","): CsvTable {
   let header: string[] | undefined;
   const records: CsvRecord[] = [];
   const scanner = csvScanner({
     header: (cols) => { header = cols; },
     row: (r) => { records.push({ line: r.line, fields: Array.from({ length: r.fields }, (_, k) => r.text(k)) }); },
-  }, fileName);
+  }, fileName, delimiter);
   scanner.push(Buffer.from(text, "utf8"), true);
   if (!header) throw new Error(`${fileName}: empty file (expected a CSV header line)`);
   for (const r of records) {
     if (r.fields.length !== header.length) {
-      throw new Error(`${fileName}: line ${r.line}: ${r.fields.length} fields, expected ${header.length} (header: ${header.join(",")})`);
+      throw new Error(`${fileName}: line ${r.line}: ${r.fields.length} fields, expected ${header.length} (header: ${header.join(delimiter)})`);
     }
   }
   return { header, records };

@@ -1,12 +1,13 @@
-// The documented generic format for a user's own results: long CSV (RFC 4180) or JSONL, one row per
+// The documented generic format for a user's own results: long CSV (RFC 4180), TSV or JSONL, one row per
 // (item, model, sample). Required: item_id, model, sample, correct (0/1/true/false). Optional: answer, gold,
 // response, provider, task, subject, difficulty. The verdict is taken as final (correct = source_verdict).
+// CSV, TSV or JSONL is told by the content (ingest/csv.ts textFormatOf), not the file name.
 // Item ids are the user's own and kept verbatim (so a user can align with our ids, e.g. gpqa-<Record ID>).
 // A `task` column, when present, selects the rows of this stage's task; other tasks are skipped with a warning.
 // A model missing from data/models.yaml is accepted: provider = the file's `provider` column, else "unknown".
 import type { InputFile } from "../../engine/types.js";
 import type { CanonicalRow } from "../../core/canonical-table.js";
-import { columnIndex, parseCsv } from "../csv.js";
+import { columnIndex, parseCsv, textFormatOf, type Delimiter } from "../csv.js";
 import { duplicateGuard, parseBinary, resolveSourceModel } from "./common.js";
 import { isRecord, readJsonl, readText } from "../read-lines.js";
 import type { Adapter, AdapterContext, AdapterOptions } from "./types.js";
@@ -19,8 +20,8 @@ interface RawRecord {
   get(column: string): unknown;
 }
 
-function csvRecords(file: InputFile): RawRecord[] {
-  const table = parseCsv(readText(file), file.name);
+function csvRecords(file: InputFile, text: string, delimiter: Delimiter): RawRecord[] {
+  const table = parseCsv(text, file.name, delimiter);
   for (const c of required) columnIndex(table, c, file.name);
   return table.records.map((r) => ({
     where: `${file.name}: line ${r.line}`,
@@ -58,7 +59,9 @@ function sampleIndex(rec: RawRecord): number {
 }
 
 export function genericRows(ctx: AdapterContext, file: InputFile, check = duplicateGuard()): CanonicalRow[] {
-  const records = /\.jsonl$/i.test(file.name.replace(/\.gz$/, "")) ? jsonlRecords(file) : csvRecords(file);
+  const content = readText(file);
+  const format = textFormatOf(content.slice(0, 65536));
+  const records = format === "jsonl" ? jsonlRecords(file) : csvRecords(file, content, format === "tsv" ? "\t" : ",");
   const rows: CanonicalRow[] = [];
   let otherTask = 0;
   for (const rec of records) {

@@ -17,7 +17,8 @@
 // doc.id when the file has one for every row, else the first 16 hex digits of sha256 of the query text (`example`,
 // `doc.query`; the text itself is never stored), so the same question pools across models and runs whatever the row
 // order; a repeated query gets "~2", "~3" (warned). Model: option `model`, else the path between "details/" and the
-// timestamp directory ("details/org/name/<ts>/…" -> "org/name"; "org__name" read as "org/name"). answer = the first
+// timestamp directory ("details/org/name/<ts>/…" -> "org/name"; "org__name" read as "org/name"); harness layout: the
+// parent directory, as lm-eval-harness.ts. answer = the first
 // prediction, gold = the first gold (<= 200 chars); for GPQA tasks only option letters.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -51,17 +52,26 @@ export function detailsLayout(columns: readonly string[]): DetailsLayout | undef
   return undefined;
 }
 
+/** A parquet file's footer: its metadata and top-level column names (the rows are not read). */
+export async function parquetFooter(buf: Buffer, name: string) {
+  const { parquetMetadata, parquetSchema } = await import("hyparquet");
+  const arrayBuffer = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+  try {
+    const metadata = parquetMetadata(arrayBuffer);
+    return { arrayBuffer, metadata, columns: parquetSchema(metadata).children.map((c) => c.element.name) };
+  } catch (e) {
+    throw new Error(`${name}: unreadable parquet footer (${(e as Error).message}; truncated?)`);
+  }
+}
+
 export async function readParquet(file: InputFile): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
-  const { parquetMetadata, parquetReadObjects, parquetSchema } = await import("hyparquet");
+  const { parquetReadObjects } = await import("hyparquet");
   const { compressors } = await import("hyparquet-compressors");
   const buf = readFileSync(file.path);
   if (!isParquet(buf) || Buffer.from(buf.subarray(buf.length - 4)).toString("latin1") !== PARQUET_MAGIC) {
     throw new Error(`${file.name}: not a parquet file (no PAR1 magic at both ends; truncated?)`);
   }
-  const arrayBuffer = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-  let metadata;
-  try { metadata = parquetMetadata(arrayBuffer); } catch (e) { throw new Error(`${file.name}: unreadable parquet footer: ${(e as Error).message}`); }
-  const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+  const { arrayBuffer, metadata, columns } = await parquetFooter(buf, file.name);
   try {
     const rows = await parquetReadObjects({ file: arrayBuffer, metadata, compressors });
     return { columns, rows: rows as Record<string, unknown>[] };
@@ -90,6 +100,12 @@ export function lightevalModelOf(name: string): string | undefined {
   const segs = details >= 0 && details < ts - 1 ? parts.slice(details + 1, ts) : parts.slice(Math.max(0, ts - 1), ts);
   if (segs.length === 0) return undefined;
   return segs.join("/").replace(/__/g, "/");
+}
+
+/** Harness layout (Open LLM Leaderboard v2 details: <org>__<model>/samples_<task>_<ts>): the parent directory. */
+function harnessModelOf(name: string): string | undefined {
+  const parts = name.split("/");
+  return parts.length >= 2 ? parts[parts.length - 2]!.replace(/__/g, "/") : undefined;
 }
 
 /** lighteval's metrics struct, or its Python-repr string form ("{'em': 1.0}"). */
@@ -169,7 +185,7 @@ const lighteval: Adapter = async (ctx) => {
     if (rows.length === 0) throw new Error(`${file.name}: no rows`);
     const task = stringOption(ctx, "task") ?? lightevalTaskOf(baseName(file)) ?? (layout === "harness" ? /^samples_(.+)_\d{4}-/.exec(baseName(file))?.[1] : undefined);
     if (!task) throw new Error(`${file.name}: cannot tell the task from the file name (expected details_<task>_<timestamp>.parquet); set option "task"`);
-    const model = stringOption(ctx, "model") ?? lightevalModelOf(file.name);
+    const model = stringOption(ctx, "model") ?? (layout === "harness" ? harnessModelOf(file.name) : lightevalModelOf(file.name));
     if (!model) throw new Error(`${file.name}: cannot tell the model (set option "model", or keep the details/<model_name>/<timestamp>/ directories)`);
     if (layout === "harness") {
       out.push(...harnessRows(ctx, file.name, rows.map((value, i) => ({ where: `${file.name}: row ${i + 1}`, value })), { task, model, check }));

@@ -9,7 +9,8 @@
 // results path and dump of `details`), opencompass/tasks/openicl_infer.py (predictions files: {"0": {origin_prompt,
 // prediction, gold}}).
 //
-// One row per (record, replica): item `<dataset>-<example_abbr or index>`, sample = replica index. Verdict: option
+// One row per (record, replica): item `<dataset>-<index>` (the index in the dict form; in the list form the idx
+// that ends example_abbr "<subdivision>_<idx>", else the record's position), sample = replica index. Verdict: option
 // `verdictKey`, else the first of correct, is_correct, cascade_correct present; it must be boolean or 0/1 (a list of
 // them with replicas). Dataset: option `dataset`, else the file name without .json. Model: option `model`, else the
 // directory (the model_abbr). answer = the record's `pred` (or `prediction`), gold = `answer` (or `gold`,
@@ -74,7 +75,8 @@ const opencompass: Adapter = async (ctx) => {
       if (!(key in d)) throw new Error(`${where}: field "${key}" missing`);
       const raw = d[key];
       const verdicts = Array.isArray(raw) ? raw : [raw];
-      const item = typeof d.example_abbr === "string" ? d.example_abbr : k;
+      // example_abbr is "<subdivision>_<idx>": the idx is the item's index, the key of the dict form.
+      const item = typeof d.example_abbr === "string" ? (/_(\d+)$/.exec(d.example_abbr)?.[1] ?? d.example_abbr) : k;
       const preds = Array.isArray(d.pred) ? d.pred : Array.isArray(d.prediction) ? d.prediction : undefined;
       verdicts.forEach((v, s) => {
         const verdict = parseBinary(v, `${where}: ${key}${Array.isArray(raw) ? `[${s}]` : ""}`);

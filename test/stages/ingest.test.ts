@@ -86,3 +86,12 @@ test("missingItemsWarning: counts per model; none when coverage is complete", ()
   const partial = rows.filter((r) => !(r.model === "m2" && r.item_id !== "a"));
   assert.equal(missingItemsWarning(partial), "1 of 2 models miss items present for other models (3 items in all): m2 lacks 2");
 });
+
+test("ingest stage: an option the adapter does not declare is an error naming it and the declared ones; values are typed", async () => {
+  const bad = fakeCtx(ingest.params.parse({ adapter: "zeroeval", task: "tiny", options: { metric: "acc" } }), { files: [file("ModelA.json")] });
+  await assert.rejects(ingest.run(bad.ctx), /adapter "zeroeval" has no option "metric"; it takes no options/);
+  const lcb = fakeCtx(ingest.params.parse({ adapter: "livecodebench", task: "lcb", options: { blok: "all" } }), { files: [file("ModelA.json")] });
+  await assert.rejects(ingest.run(lcb.ctx), /adapter "livecodebench" has no option "blok" \(did you mean "block"\?\); its options: block, snapshots/);
+  const typed = fakeCtx(ingest.params.parse({ adapter: "livecodebench", task: "lcb", options: { block: "most" } }), { files: [file("ModelA.json")] });
+  await assert.rejects(ingest.run(typed.ctx), /option "block" expects one of all, common-400; got "most"/);
+});

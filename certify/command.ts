@@ -1,4 +1,5 @@
 // `cofail certify` option handling: validates the command-line options and returns what to print.
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { adapterTable, certifyFiles, checkOverhead, type CertifyFileOptions, type CertifySide } from "./certificate.js";
 import { certificateText } from "./report.js";
@@ -23,6 +24,19 @@ export interface CertifyCliOptions {
 
 const POLICIES = ["first", "majority", "any"];
 
+/** Each results file named on the command line exists and is a file; the error names it as it was given. */
+async function checkFiles(files: string[]): Promise<void> {
+  if (!files.length) throw new Error("certify expects at least one results file");
+  for (const f of files) {
+    let st;
+    try { st = await stat(f); } catch (e) {
+      throw new Error(`${f}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot be read (${(e as NodeJS.ErrnoException).code})`}; expected a results file (CSV or JSONL, optionally .gz)`);
+    }
+    if (st.isDirectory()) throw new Error(`${f}: is a directory; expected a results file (CSV or JSONL, optionally .gz), e.g. ${f.replace(/\/$/, "")}/*.csv`);
+    if (!st.isFile()) throw new Error(`${f}: not a regular file; expected a results file (CSV or JSONL)`);
+  }
+}
+
 export async function certifyCommand(files: string[], o: CertifyCliOptions): Promise<string> {
   const level = Number(o.level);
   if (!(level > 0 && level < 1)) throw new Error(`--level must be a number in (0, 1), e.g. 0.95; got ${o.level}`);
@@ -35,6 +49,7 @@ export async function certifyCommand(files: string[], o: CertifyCliOptions): Pro
     : checkOverhead(typeof o.overhead === "number" ? o.overhead : o.overhead.trim() === "" ? NaN : Number(o.overhead), o.overhead);
   const seed = o.seed === undefined ? 0 : Number(o.seed);
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new Error(`--seed must be a non-negative integer; got ${o.seed}`);
+  await checkFiles(files);
   const adapterOptions: Record<string, unknown> = {};
   for (const kv of o.option ?? []) {
     const eq = kv.indexOf("=");

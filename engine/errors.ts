@@ -1,18 +1,14 @@
 // How errors are shown and recorded: the message only (a stack trace only with --debug, i.e. COFAIL_DEBUG set),
 // and never a long run of someone's file: each line is capped and control characters are escaped, so a 5 MB header
 // line or a binary file quoted by some reader cannot flood a terminal or a run record.
+export { excerpt } from "./types.js";
+
 export const MAX_LINE = 300;
 export const MAX_LINES = 40;
 
 export function debugEnabled(): boolean {
   const v = process.env.COFAIL_DEBUG;
   return v !== undefined && v !== "" && v !== "0";
-}
-
-/** A short, escaped excerpt of `text`: control characters as JSON escapes, at most `max` characters kept. */
-export function excerpt(text: string, max = 60): string {
-  const escaped = JSON.stringify(text).slice(1, -1);
-  return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${text.length} characters)`;
 }
 
 /** Caps a message for display and records: per-line length, number of lines, control characters escaped. */

@@ -87,6 +87,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const lockHandle = await acquireRunLock({
     path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
     onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
+    onTakeOver: (m) => reporter.line(`warning: ${m}`),
   });
   const jobs = options.jobs ?? availableParallelism();
   let pool: ThreadPool | undefined;

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { importStageType, stageOutputs, type StageCatalog } from "./catalog.js";
 import { findCycle, type StageDeps } from "./dag.js";
 import { globMatcher, isGlob } from "./glob.js";
-import { closestName, resourceOverLimits, unknownKeys, type UnknownKey } from "./strict-keys.js";
+import { closestName, resourceOverLimits, resourceParamPaths, unknownKeys, type UnknownKey } from "./strict-keys.js";
 import type { StageType } from "./types.js";
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
@@ -185,7 +185,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
         `If you mean it, add "allow_large: [${dotted}]" to stage ${id}`);
     }
     for (const [k, a] of (s.allow_large ?? []).entries()) {
-      const limited = resourcePaths(stageType.params, s.params);
+      const limited = resourceParamPaths(stageType.params);
       if (!limited.includes(a)) {
         const near = closestName(a, limited);
         issue(["stages", id, "allow_large", k], `"${a}" is not a resource param of stage type "${s.type}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${limited.join(", ") || "(none)"}`);
@@ -319,14 +319,6 @@ function unknownKeyIssue(u: UnknownKey, prefix: Path, at: ReturnType<typeof posi
   const what = prefix[prefix.length - 1] === "params" && u.path.length === 1 ? `unknown param "${u.key}"${owner ? ` of ${owner}` : ""}` : `unknown key "${u.key}" in ${parent}`;
   const hint = u.suggestion ? `; did you mean "${u.suggestion}"?` : "";
   return { ...at(path, where), path: path.join("."), message: `${what}${hint} Expected one of: ${u.known.join(", ") || "(no keys)"}` };
-}
-
-/** Dotted paths of the params that carry a resource bound, for the value as written (nested objects included). */
-function resourcePaths(schema: z.ZodType, value: unknown): string[] {
-  // A bound of -1 makes every bounded number "over": the walk then lists exactly the bounded paths present.
-  const probe = (v: unknown): unknown => (typeof v === "number" ? Number.MAX_VALUE : Array.isArray(v) ? v.map(probe)
-    : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, probe(x)])) : v);
-  return [...new Set(resourceOverLimits(schema, probe(value)).map((o) => o.path.join(".")))].sort();
 }
 
 /**

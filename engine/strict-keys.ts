@@ -145,3 +145,20 @@ export function resourceOverLimits(schema: z.ZodType, value: unknown, path: KeyP
   }
   return out;
 }
+
+/** Dotted paths of every param (in nested objects too) that carries a `resourceLimit`, sorted. */
+export function resourceParamPaths(schema: z.ZodType, path: string[] = []): string[] {
+  const out: string[] = [];
+  let s: z.ZodType = schema;
+  for (let guard = 0; guard < 64; guard++) {
+    const meta = z.globalRegistry.get(s) as Record<string, unknown> | undefined;
+    if (meta?.[RESOURCE_META]) return [path.join(".")];
+    const d = defOf(s);
+    if (["default", "prefault", "optional", "nullable", "readonly", "catch", "nonoptional"].includes(d.type)) s = d.innerType as z.ZodType;
+    else if (d.type === "pipe") s = d.in as z.ZodType;
+    else break;
+  }
+  const d = defOf(s);
+  if (d.type === "object") for (const [k, v] of Object.entries(d.shape as Record<string, z.ZodType>)) out.push(...resourceParamPaths(v, [...path, k]));
+  return path.length ? out : out.sort();
+}

@@ -126,6 +126,15 @@ export interface StageType<P = any> {
   run(ctx: StageContext<P>): Promise<Record<string, OutputValue>>;
 }
 
+/**
+ * A short, escaped excerpt of text read from a user's file, for an error message: control characters as JSON escapes,
+ * at most `max` characters (then the full length). Errors never echo more of a file than this.
+ */
+export function excerpt(text: string, max = 60): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${text.length} characters)`;
+}
+
 /** Key of a resource bound in zod's global registry (read by engine/strict-keys.ts). */
 export const RESOURCE_META = "cofailResourceLimit";
 

@@ -36,6 +36,7 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const { openSession } = await import("../engine/session.js");
       const { computeStatus, taskLabel } = await import("../engine/status.js");
       const session = await openSession(await cli.sessionOptions(targets));
+      for (const w of session.warnings) console.error(`warning: ${w}`);
       const status = await computeStatus(session);
       await session.hasher.save();
       if (o.json) { console.log(JSON.stringify(status, null, 2)); return; }

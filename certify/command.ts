@@ -1,5 +1,5 @@
 // `cofail certify` option handling: validates the command-line options and returns what to print.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { adapterTable, certifyFiles, checkOverhead, resolveFormat, type CertifyFileOptions, type CertifySide } from "./certificate.js";
@@ -24,6 +24,19 @@ export interface CertifyCliOptions {
 }
 
 const POLICIES = ["first", "majority", "any"];
+
+/** Each results file named on the command line exists and is a file; the error names it as it was given. */
+async function checkFiles(files: string[]): Promise<void> {
+  if (!files.length) throw new Error("certify expects at least one results file");
+  for (const f of files) {
+    let st;
+    try { st = await stat(f); } catch (e) {
+      throw new Error(`${f}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `cannot be read (${(e as NodeJS.ErrnoException).code})`}; expected a results file (CSV or JSONL, optionally .gz)`);
+    }
+    if (st.isDirectory()) throw new Error(`${f}: is a directory; expected a results file (CSV or JSONL, optionally .gz), e.g. ${f.replace(/\/$/, "")}/*.csv`);
+    if (!st.isFile()) throw new Error(`${f}: not a regular file; expected a results file (CSV or JSONL)`);
+  }
+}
 
 /** Standard input, read whole (a results file piped into `cofail certify -`). */
 async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<Buffer> {
@@ -64,6 +77,7 @@ async function certifyPaths(paths: string[], names: string[], o: CertifyCliOptio
     : checkOverhead(typeof o.overhead === "number" ? o.overhead : o.overhead.trim() === "" ? NaN : Number(o.overhead), o.overhead);
   const seed = o.seed === undefined ? 0 : Number(o.seed);
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new Error(`--seed must be a non-negative integer; got ${o.seed}`);
+  await checkFiles(names.filter((n) => n !== "stdin"));
   const adapterOptions: Record<string, unknown> = {};
   for (const kv of o.option ?? []) {
     const eq = kv.indexOf("=");

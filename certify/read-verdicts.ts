@@ -8,7 +8,8 @@ import { createGunzip } from "node:zlib";
 import { StringDecoder } from "node:string_decoder";
 import { openSync, readSync, closeSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { createInterner, scanCsv, textFormatOf, type Interner, type TextTableFormat } from "../ingest/csv.js";
+import { createInterner, scanCsv, shownHeader, textFormatOf, type Interner, type TextTableFormat } from "../ingest/csv.js";
+import { excerpt } from "../engine/types.js";
 
 export type CertifySamplePolicy = "first" | "majority" | "any";
 
@@ -218,7 +219,7 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
     await forEachLine(path, (text, line) => {
       if (text.trim() === "") return;
       let value: unknown;
-      try { value = JSON.parse(text); } catch (e) { fail(line, `invalid JSON: ${(e as Error).message}`); }
+      try { value = JSON.parse(text); } catch (e) { fail(line, `invalid JSON: ${excerpt((e as Error).message, 120)}`); }
       if (typeof value !== "object" || value === null || Array.isArray(value)) fail(line, `expected a JSON object with ${REQUIRED.join(", ")}`);
       const o = value as Record<string, unknown>;
       for (const c of REQUIRED) if (!(c in o)) fail(line, `column "${c}": missing (expected ${REQUIRED.join(", ")})`);
@@ -229,9 +230,9 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
       const model = asText(o.model);
       if (model === undefined) fail(line, `column "model": empty (expected a model name)`);
       const sample = parseSample(o.sample);
-      if (sample === undefined) fail(line, `column "sample": ${JSON.stringify(o.sample)} is not a non-negative integer`);
+      if (sample === undefined) fail(line, `column "sample": ${excerpt(JSON.stringify(o.sample) ?? String(o.sample), 40)} is not a non-negative integer`);
       const v = parseVerdict(o.correct);
-      if (v === undefined) fail(line, `column "correct": ${JSON.stringify(o.correct)} is not one of 0, 1, true, false`);
+      if (v === undefined) fail(line, `column "correct": ${excerpt(JSON.stringify(o.correct) ?? String(o.correct), 40)} is not one of 0, 1, true, false`);
       record(line, internText(modelNames, model!), internText(itemNames, item!), sample!, v!);
     });
   } else {
@@ -240,7 +241,7 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
     await scanCsv(path, {
       header(columns) {
         sawHeader = true;
-        for (const c of REQUIRED) if (!columns.includes(c)) throw new Error(`${name}: header has no column "${c}" (required: ${REQUIRED.join(", ")}; found: ${columns.join(", ")})`);
+        for (const c of REQUIRED) if (!columns.includes(c)) throw new Error(`${name}: header has no column "${c}" (required: ${REQUIRED.join(", ")}; found: ${shownHeader(columns)})`);
         col = { item: columns.indexOf("item_id"), model: columns.indexOf("model"), sample: columns.indexOf("sample"), correct: columns.indexOf("correct"), task: columns.indexOf("task") };
       },
       row(r) {
@@ -248,12 +249,12 @@ export async function readGenericVerdicts(path: string, options: ReadOptions): P
         if (r.empty(col.item)) fail(r.line, `column "item_id": empty (expected an item id)`);
         if (r.empty(col.model)) fail(r.line, `column "model": empty (expected a model name)`);
         const sample = r.int(col.sample);
-        if (sample < 0) fail(r.line, `column "sample": ${JSON.stringify(r.text(col.sample))} is not a non-negative integer`);
+        if (sample < 0) fail(r.line, `column "sample": "${excerpt(r.text(col.sample), 40)}" is not a non-negative integer`);
         let v: 0 | 1 | undefined;
         const bit = r.int(col.correct);
         if (bit === 0 || bit === 1) v = bit;
         else v = parseVerdict(r.text(col.correct));
-        if (v === undefined) fail(r.line, `column "correct": ${JSON.stringify(r.text(col.correct))} is not one of 0, 1, true, false`);
+        if (v === undefined) fail(r.line, `column "correct": "${excerpt(r.text(col.correct), 40)}" is not one of 0, 1, true, false`);
         record(r.line, r.intern(col.model, modelNames), r.intern(col.item, itemNames), sample, v!);
       },
     }, { fileName: name, delimiter: format === "tsv" ? "\t" : "," });

@@ -6,12 +6,17 @@ import { cliContext } from "./context.js";
 import { inspectVerbs } from "./inspect.js";
 import { maintenanceVerbs } from "./maintenance.js";
 import { pipelineVerbs } from "./pipeline.js";
+import { USAGE_EXIT } from "./options.js";
+import { capMessage, errorText } from "../engine/errors.js";
 
 const program = new Command("cofail")
   .description("Reproducible paper pipeline: pipeline.yaml -> cached, provenance-tracked stages -> build/")
   .option("-C, --dir <dir>", "project directory (where pipeline.yaml lives)", process.cwd())
   .option("-f, --file <file>", "pipeline spec (default <dir>/pipeline.yaml)")
   .addOption(new Option("--catalog <module>", "stage catalog module exporting stageCatalog").env("COFAIL_CATALOG").hideHelp())
+  .option("--debug", "show stack traces in errors (also in .cofail/runs/*.json)")
+  .hook("preAction", (cmd) => { if (cmd.opts<{ debug?: boolean }>().debug) process.env.COFAIL_DEBUG = "1"; })
+  .exitOverride((err) => process.exit(err.code === "commander.invalidArgument" ? USAGE_EXIT : err.exitCode))
   .showHelpAfterError();
 
 const cli = cliContext(program);
@@ -21,11 +26,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   const err = e as Error;
-  if (err.name === "SpecError") {
-    console.error(err.message);
-    process.exitCode = 2;
+  if (err.name === "SpecError" || err.name === "LockFileError") {
+    console.error(capMessage(err.message));
+    process.exitCode = USAGE_EXIT;
   } else {
-    console.error(`error: ${process.env.COFAIL_DEBUG ? err.stack : err.message}`);
+    console.error(`error: ${errorText(err)}`);
     process.exitCode = 1;
   }
 }

@@ -1,20 +1,25 @@
 // Verbs that look after the workspace: clean, gc, data (materialise the raw files), schema (pipeline.yaml's JSON Schema).
 import type { StageType } from "../engine/types.js";
 import type { VerbGroup } from "./context.js";
+import { integerOption, numberOption } from "./options.js";
 
 export const maintenanceVerbs: VerbGroup = (program, cli) => {
   program.command("clean")
-    .description("remove build outputs (the run-cache stays: the next run restores)")
-    .action(async () => {
+    .description("remove build outputs (the run-cache stays: the next run restores; files matching no record are moved to .cofail/quarantine/)")
+    .option("--wait <seconds>", "how long to wait for a running `cofail run`", numberOption(0, 86_400, "seconds"), 10)
+    .action(async (o: { wait: number }) => {
       const { cleanBuild } = await import("../engine/maintenance.js");
-      console.log(await cleanBuild({ projectDir: cli.projectDir() }));
+      console.log(await cleanBuild({ projectDir: cli.projectDir(), waitS: o.wait }));
     });
 
   program.command("gc")
-    .description("drop run-cache entries not referenced by cofail.lock")
-    .action(async () => {
+    .description("drop run-cache entries referenced neither by cofail.lock nor by the last run records (default 5); never on doubt")
+    .option("--dry", "list what would be removed, remove nothing")
+    .option("--keep-runs <n>", "also keep the entries of the last N run records", integerOption(0, 1_000_000), 5)
+    .option("--wait <seconds>", "how long to wait for a running `cofail run`", numberOption(0, 86_400, "seconds"), 10)
+    .action(async (o: { dry?: boolean; keepRuns: number; wait: number }) => {
       const { gcCache } = await import("../engine/maintenance.js");
-      console.log(await gcCache({ projectDir: cli.projectDir() }));
+      console.log(await gcCache({ projectDir: cli.projectDir(), dry: o.dry, keepRuns: o.keepRuns, waitS: o.wait }));
     });
 
   program.command("schema")

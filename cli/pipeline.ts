@@ -1,14 +1,19 @@
 // Verbs that run or plan the pipeline: run, status, dag.
 import type { VerbGroup } from "./context.js";
+import { integerOption, numberOption } from "./options.js";
+
+// Bounds of --jobs and --wait (the engine checks the same: engine/run.ts checkRunOptions).
+const MAX_JOBS = 1024;
+const MAX_WAIT_S = 86_400;
 
 export const pipelineVerbs: VerbGroup = (program, cli) => {
   program.command("run")
     .description("run the targets (default: all stages) and everything upstream of them")
     .argument("[targets...]", "stage ids, stage types (e.g. grade) or globs (e.g. 'copula-*')")
     .option("--dry", "show what would run or be restored, and why, without running")
-    .option("-j, --jobs <n>", "stages run in parallel (default: available CPUs)", (v) => parseInt(v, 10))
+    .option("-j, --jobs <n>", `stages run in parallel, 1 to ${MAX_JOBS} (default: available CPUs)`, integerOption(1, MAX_JOBS))
     .option("--force", "rerun the selected stages even when cached")
-    .option("--wait <seconds>", "how long to wait for another run's lock", (v) => parseFloat(v), 60)
+    .option("--wait <seconds>", `how long to wait for another run's lock, 0 to ${MAX_WAIT_S}`, numberOption(0, MAX_WAIT_S, "seconds"), 60)
     .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number }) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
@@ -31,6 +36,7 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const { openSession } = await import("../engine/session.js");
       const { computeStatus, taskLabel } = await import("../engine/status.js");
       const session = await openSession(await cli.sessionOptions(targets));
+      for (const w of session.warnings) console.error(`warning: ${w}`);
       const status = await computeStatus(session);
       await session.hasher.save();
       if (o.json) { console.log(JSON.stringify(status, null, 2)); return; }

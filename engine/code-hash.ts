@@ -25,6 +25,8 @@ export async function codeIngredients(options: {
   projectDir: string;
   groups: Map<string, string[]>;
   hasher: FileHasher;
+  /** Told once when package versions cannot be recorded (no or unreadable package-lock.json, a package missing from it). */
+  onWarning?: (message: string) => void;
 }): Promise<Map<string, CodeIngredients>> {
   const all = [...new Set([...options.groups.values()].flat())].sort();
   const result = new Map<string, CodeIngredients>();
@@ -34,6 +36,7 @@ export async function codeIngredients(options: {
   const inputs: Record<string, MetaInput> = entryPoints.length ? { ...(await importGraph(options.projectDir, entryPoints)) } : {};
   for (const f of all) if (!isModule(f)) inputs[normalise(f)] = { imports: [] };
   const versions = await lockfileVersions(options.projectDir);
+  const unknown = new Set<string>();
   const fileHash = new Map<string, string>();
   for (const f of Object.keys(inputs)) {
     const h = await options.hasher.hashFile(join(options.projectDir, f));
@@ -54,13 +57,22 @@ export async function codeIngredients(options: {
       for (const imp of meta.imports) {
         if (imp.external) {
           const pkg = packageName(imp.path);
-          if (pkg) packages[pkg] = versions[pkg] ?? "unknown";
+          if (pkg) {
+            packages[pkg] = versions?.[pkg] ?? "unknown";
+            if (versions?.[pkg] === undefined) unknown.add(pkg);
+          }
         } else if (imp.kind !== "dynamic-import") stack.push(imp.path);
         // A local module reached only by a lazy import() (a registry of adapters, say) is not followed: the
         // stage names the one it loads in codeFiles(params), so the key holds that module and not its siblings.
       }
     }
     result.set(group, { files: sortObject(files), packages: sortObject(packages) });
+  }
+  if (unknown.size) {
+    const names = [...unknown].sort().join(", ");
+    options.onWarning?.(versions === undefined
+      ? `package-lock.json is missing or unreadable in ${options.projectDir}: the versions of ${names} are recorded as "unknown", so upgrading them will not invalidate cached results (run \`npm install\` to create it)`
+      : `package-lock.json does not list ${names}: recorded as version "unknown" (run \`npm install\`)`);
   }
   return result;
 }
@@ -130,7 +142,7 @@ function packageName(specifier: string): string | undefined {
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
 }
 
-async function lockfileVersions(projectDir: string): Promise<Record<string, string>> {
+async function lockfileVersions(projectDir: string): Promise<Record<string, string> | undefined> {
   try {
     const lock = JSON.parse(await readFile(join(projectDir, "package-lock.json"), "utf8")) as { packages?: Record<string, { version?: string }> };
     const out: Record<string, string> = {};
@@ -141,7 +153,7 @@ async function lockfileVersions(projectDir: string): Promise<Record<string, stri
     }
     return out;
   } catch {
-    return {};
+    return undefined;
   }
 }
 

@@ -25,7 +25,7 @@ export interface MaterializeOptions {
 /** Name of the stat cache kept in downloadsDir: path -> size/mtime/inode of a copy already verified. */
 export const VERIFIED_FILE = ".verified.json";
 
-interface VerifiedStat { size: number; mtimeMs: number; ino: number; sha256: string }
+interface VerifiedStat { size: number; mtimeMs: number; ctimeMs?: number; ino: number; sha256: string }
 type VerifiedCache = Record<string, VerifiedStat>;
 
 export async function materializeFile(entry: ManifestEntry, options: MaterializeOptions): Promise<InputFile> {
@@ -146,8 +146,9 @@ async function statOrUndefined(path: string) {
   }
 }
 
-function sameStat(a: VerifiedStat, b: { size: number; mtimeMs: number; ino: number }): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+// ctime too: any write moves it (and userland cannot set it back), so a copy edited in place is re-hashed.
+function sameStat(a: VerifiedStat, b: { size: number; mtimeMs: number; ctimeMs: number; ino: number }): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
 async function readVerified(downloads: string): Promise<VerifiedCache> {
@@ -167,7 +168,7 @@ function recordVerified(downloads: string, path: string, sha256: string, dest: s
   const next = prior.then(async () => {
     const st = await stat(dest);
     const cache = await readVerified(downloads);
-    cache[path] = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, sha256 };
+    cache[path] = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, sha256 };
     const sorted = Object.fromEntries(Object.keys(cache).sort().map((k) => [k, cache[k]!]));
     const file = join(downloads, VERIFIED_FILE);
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;

@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
+import { sha256 } from "./canonical-json.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
 
 export { projectPaths, type ProjectPaths } from "./cache.js";
@@ -14,13 +15,17 @@ export type { TaskStatus } from "./status.js";
 export type { LockEntry, LockFile } from "./lockfile.js";
 export type { ResultRecord } from "./types.js";
 
-/** The parsed JSON of every cached output named `output` among the lock's entries, in lock order (unreadable ones skipped). */
+/** The parsed JSON of every cached output named `output` among the lock's entries, in lock order (unreadable or corrupt ones skipped). */
 export async function readLockedOutputs<T>(paths: ProjectPaths, lock: LockFile, output: string): Promise<T[]> {
   const out: T[] = [];
   for (const { entry } of lockEntries(lock)) {
     const o = entry.outputs[output];
     if (!o) continue;
-    try { out.push(JSON.parse(await readFile(join(cacheOutDir(paths, entry.key), o.file), "utf8")) as T); } catch { /* not cached here */ }
+    try {
+      const bytes = await readFile(join(cacheOutDir(paths, entry.key), o.file));
+      if (sha256(bytes) !== o.sha256) continue; // corrupt: not what the lock recorded
+      out.push(JSON.parse(bytes.toString("utf8")) as T);
+    } catch { /* not cached here */ }
   }
   return out;
 }

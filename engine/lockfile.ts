@@ -1,7 +1,8 @@
 // cofail.lock: the deterministic provenance of the workspace, one entry per stage (and partition).
 // YAML, sorted keys, no timestamps or commit, so `git diff cofail.lock` shows exactly what changed.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { z } from "zod";
 import { canonicalJson, hashCanonical, sha256 } from "./canonical-json.js";
 
 export interface OutputRecord { file: string; sha256: string; bytes: number }
@@ -79,22 +80,96 @@ function parsedCopyPath(path: string): string {
   return join(dirname(path), ".cofail", "lock.parsed.json");
 }
 
-export async function readLockFile(path: string): Promise<LockFile> {
+/** cofail.lock cannot be used as it is: the file, line and column, and what is wrong there. */
+export class LockFileError extends Error {
+  constructor(readonly file: string, readonly line: number, readonly col: number, readonly detail: string) {
+    super(`${file}:${line}:${col}: ${detail}`);
+    this.name = "LockFileError";
+  }
+}
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 (64 hex digits)");
+const LockEntryShape = z.looseObject({
+  key: Hex64,
+  type: z.string(),
+  outputs: z.record(z.string(), z.looseObject({ file: z.string(), sha256: Hex64 })),
+  inputs: z.record(z.string(), z.array(z.looseObject({ ref: z.string(), name: z.string(), sha256: z.string(), upstreamKey: Hex64.optional() }))),
+});
+const LockShape = z.looseObject({
+  version: z.literal(1),
+  stages: z.record(z.string(), z.looseObject({
+    type: z.string(),
+    entry: LockEntryShape.optional(),
+    partitions: z.record(z.string(), LockEntryShape).optional(),
+  })),
+});
+
+/**
+ * Parses the text of cofail.lock, refusing anything doubtful: git conflict markers, YAML errors, a shape that is not a
+ * lock. Every error names the line and column.
+ */
+export async function parseLockText(text: string, file: string): Promise<LockFile> {
+  const lines = text.split("\n");
+  const marker = lines.findIndex((l) => /^(<{7}|={7}|>{7})( |$)/.test(l));
+  if (marker >= 0) {
+    throw new LockFileError(file, marker + 1, 1, `unresolved git merge conflict (marker "${lines[marker]!.slice(0, 40)}"); ` +
+      `resolve it first, e.g. take one side with \`git checkout --ours cofail.lock\` (or --theirs), then \`cofail run\` rewrites the lock`);
+  }
+  const { LineCounter, parseDocument } = await import("yaml");
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const lp = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+    throw new LockFileError(file, lp.line, lp.col, `not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  let data: unknown;
+  try { data = doc.toJS({ maxAliasCount: 100 }); } catch (e) { throw new LockFileError(file, 1, 1, `cannot be read: ${(e as Error).message.split("\n")[0]}`); }
+  const shape = LockShape.safeParse(data);
+  if (!shape.success) {
+    const i = shape.error.issues[0]!;
+    const node = doc.getIn(i.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+    const lp = node?.range ? lc.linePos(node.range[0]) : { line: 1, col: 1 };
+    throw new LockFileError(file, lp.line, lp.col, `${i.path.join(".") || "(root)"}: ${i.message} (expected a lock written by \`cofail run\`)`);
+  }
+  return data as LockFile;
+}
+
+/** cofail.lock, strictly: an empty lock when there is none, else the parsed lock or a LockFileError. */
+export async function readLockFileStrict(path: string): Promise<LockFile> {
+  let text: string;
+  try { text = await readFile(path, "utf8"); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, stages: {} };
+    throw new LockFileError(shownPath(path), 1, 1, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseLockText(text, shownPath(path));
+}
+
+function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
+/**
+ * cofail.lock for planning: a lock that cannot be parsed is reported through `onProblem` and read as empty (the
+ * run-cache still restores every task; the run then writes a fresh lock and keeps the unreadable one in the quarantine).
+ */
+export async function readLockFile(path: string, onProblem?: (e: LockFileError) => void): Promise<LockFile> {
   let text: string;
   try { text = await readFile(path, "utf8"); } catch { return { version: 1, stages: {} }; }
   const hash = sha256(text);
   try {
     const copy = JSON.parse(await readFile(parsedCopyPath(path), "utf8")) as { sha256: string; lock: LockFile };
-    if (copy.sha256 === hash) return copy.lock;
+    if (copy.sha256 === hash && copy.lock && typeof copy.lock.stages === "object") return copy.lock;
   } catch { /* no parsed copy yet */ }
   try {
-    const { parse } = await import("yaml");
-    const data = parse(text) as LockFile | null;
-    if (data && data.stages) {
-      await writeParsedCopy(path, hash, data);
-      return data;
-    }
-  } catch { /* unreadable: as if nothing ran */ }
+    const data = await parseLockText(text, shownPath(path));
+    await writeParsedCopy(path, hash, data);
+    return data;
+  } catch (e) {
+    if (e instanceof LockFileError) onProblem?.(e);
+    else onProblem?.(new LockFileError(shownPath(path), 1, 1, (e as Error).message));
+  }
   return { version: 1, stages: {} };
 }
 

@@ -3,6 +3,7 @@
 import { readFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
+import { sha256 } from "./canonical-json.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
 import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
@@ -12,10 +13,24 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
   const errors: string[] = [];
   for (const { stage, partition, entry } of lockEntries(lock)) {
     let published: PublishedResult[] = [];
+    const label = `${stage}${partition ? `[${partition}]` : ""}`;
+    let bytes: Buffer;
     try {
-      published = JSON.parse(await readFile(join(cacheOutDir(paths, entry.key), "results.json"), "utf8"));
+      bytes = await readFile(join(cacheOutDir(paths, entry.key), "results.json"));
     } catch {
-      errors.push(`results of ${stage}${partition ? `[${partition}]` : ""} are missing from the run-cache (key ${entry.key.slice(0, 12)})`);
+      errors.push(`results of ${label} are missing from the run-cache (key ${entry.key.slice(0, 12)})`);
+      continue;
+    }
+    // The registry is what the paper prints: only results whose bytes are the ones the lock recorded.
+    const recorded = entry.outputs?.results?.sha256;
+    if (recorded !== undefined && sha256(bytes) !== recorded) {
+      errors.push(`results of ${label} in the run-cache (.cofail/cache/${entry.key.slice(0, 12)}…/out/results.json) do not match cofail.lock (sha256 ${sha256(bytes).slice(0, 12)}…, expected ${recorded.slice(0, 12)}…): corrupt entry; \`cofail run ${stage}\` recomputes it`);
+      continue;
+    }
+    try {
+      published = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      errors.push(`results of ${label} in the run-cache are not valid JSON (key ${entry.key.slice(0, 12)})`);
       continue;
     }
     for (const r of published) {

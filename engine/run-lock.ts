@@ -1,13 +1,20 @@
 // One run at a time per project: .cofail/run.lock holds pid + host. A lock whose process is gone (a
-// killed run) is taken over silently, so an interrupted run resumes with no manual step.
+// killed run) is taken over silently, so an interrupted run resumes with no manual step. A lock of another host
+// (a shared file system) cannot be checked that way: its holder refreshes the lock's mtime (a heartbeat), and one
+// whose heartbeat stopped more than STALE_S ago is taken over with a notice; the timeout message says how to clear it.
 import { hostname } from "node:os";
-import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 export interface RunLockHandle { release(): Promise<void> }
 
+/** The holder refreshes the lock's mtime this often, so a lock from another host can be told stale. */
+export const HEARTBEAT_S = 30;
+/** A lock from another host whose heartbeat is older than this is stale (its run died or lost the machine). */
+export const STALE_S = 600;
+
 export async function acquireRunLock(options: {
-  path: string; timeoutS: number; onWait?: (holder: string) => void;
+  path: string; timeoutS: number; onWait?: (holder: string) => void; onTakeOver?: (message: string) => void;
 }): Promise<RunLockHandle> {
   await mkdir(dirname(options.path), { recursive: true });
   const me = JSON.stringify({ pid: process.pid, host: hostname() });
@@ -16,7 +23,14 @@ export async function acquireRunLock(options: {
   for (;;) {
     try {
       await writeFile(options.path, me, { flag: "wx" });
-      return { release: async () => { try { if ((await readFile(options.path, "utf8")) === me) await unlink(options.path); } catch { /* gone */ } } };
+      const beat = setInterval(() => { const t = new Date(); utimes(options.path, t, t).catch(() => undefined); }, HEARTBEAT_S * 1000);
+      beat.unref();
+      return {
+        release: async () => {
+          clearInterval(beat);
+          try { if ((await readFile(options.path, "utf8")) === me) await unlink(options.path); } catch { /* gone */ }
+        },
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
@@ -26,14 +40,30 @@ export async function acquireRunLock(options: {
       await unlink(options.path).catch(() => undefined);
       continue;
     }
+    const age = await lockAgeS(options.path);
+    const otherHost = holder.host !== undefined && holder.host !== hostname();
+    if (otherHost && age !== undefined && age > STALE_S) {
+      // Another machine's process cannot be checked; its heartbeat stopped long ago, so the run is gone.
+      await unlink(options.path).catch(() => undefined);
+      options.onTakeOver?.(`took over a stale run lock of pid ${holder.pid} on ${holder.host} (no heartbeat for ${Math.round(age)}s)`);
+      continue;
+    }
     const who = holder.pid !== undefined ? `pid ${holder.pid} on ${holder.host}` : "another process";
     if (Date.now() >= deadline) {
+      const stale = otherHost
+        ? ` It was taken on another host, so cofail cannot check that process; its last heartbeat was ${age === undefined ? "unknown" : `${Math.round(age)}s`} ago ` +
+          `(a lock without a heartbeat for ${STALE_S}s is taken over). If no cofail run is active on ${holder.host}, the lock is stale: remove ${options.path} and run again.`
+        : holder.pid === undefined ? ` If no cofail run is active, the lock is stale: remove ${options.path} and run again.` : "";
       throw new Error(`another cofail run (${who}) holds ${options.path}; waited ${options.timeoutS}s. ` +
-        `Wait for it to finish (or raise --wait), then run again.`);
+        `Wait for it to finish (or raise --wait), then run again.${stale}`);
     }
     if (!told) { options.onWait?.(who); told = true; }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+async function lockAgeS(path: string): Promise<number | undefined> {
+  try { return (Date.now() - (await stat(path)).mtimeMs) / 1000; } catch { return undefined; }
 }
 
 function processAlive(pid: number): boolean {

@@ -3,13 +3,14 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  commitToCache, installWorkspace, makeRunTempDir, prunePartitions, readCacheRecord, sweepTemp,
-  workspaceIntact, type CacheRecord,
+  commitToCache, installWorkspace, loadCacheRecord, makeRunTempDir, prunePartitions, quarantine, sweepTemp,
+  verifyCacheEntry, workspaceDir, workspaceProblems, type CacheRecord, type EntryProblem,
 } from "./cache.js";
 import { sha256 } from "./canonical-json.js";
+import { errorText } from "./errors.js";
 import { downstreamOf } from "./dag.js";
 import { materializeDatasetFile } from "./datasets.js";
 import { lockEntryOf, writeLockFile, type LockEntry, type LockFile, type OutputRecord, type StageLock } from "./lockfile.js";
@@ -48,6 +49,8 @@ export interface TaskOutcome {
   durationMs?: number;
   warnings: string[];
   error?: string;
+  /** Files that failed verification and were moved to .cofail/quarantine/ (project-relative), with why. */
+  quarantined?: string[];
 }
 
 export interface RunSummary {
@@ -60,23 +63,45 @@ export interface RunSummary {
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** Checks the numeric run options before anything is locked or started (the CLI checks them too, naming the flag). */
+export function checkRunOptions(options: Pick<RunOptions, "jobs" | "lockWaitS">): void {
+  if (options.jobs !== undefined && !(Number.isSafeInteger(options.jobs) && options.jobs >= 1 && options.jobs <= MAX_JOBS)) {
+    throw new Error(`jobs must be an integer from 1 to ${MAX_JOBS}; got ${options.jobs}`);
+  }
+  if (options.lockWaitS !== undefined && !(Number.isFinite(options.lockWaitS) && options.lockWaitS >= 0 && options.lockWaitS <= MAX_WAIT_S)) {
+    throw new Error(`wait must be a number of seconds from 0 to ${MAX_WAIT_S}; got ${options.lockWaitS}`);
+  }
+}
+
+/** Upper bounds of --jobs (threads) and --wait (seconds: one day). */
+export const MAX_JOBS = 1024;
+export const MAX_WAIT_S = 86_400;
+
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  checkRunOptions(options);
   const reporter = options.reporter ?? plainReporter();
   const session = await openSession(options);
+  for (const w of session.warnings) reporter.line(`warning: ${w}`);
   const runId = randomBytes(4).toString("hex");
   if (options.dry) return dryRun(session, runId, reporter);
   const lockHandle = await acquireRunLock({
     path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
     onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
+    onTakeOver: (m) => reporter.line(`warning: ${m}`),
   });
   const jobs = options.jobs ?? availableParallelism();
-  const pool = createThreadPool({ threads: Math.max(1, jobs) });
+  let pool: ThreadPool | undefined;
   const startedAt = new Date();
   try {
+    pool = createThreadPool({ threads: Math.max(1, jobs) });
     await sweepTemp(session.paths);
     const forced = new Set(options.force ? (session.targets.length ? session.targets : session.selected) : []);
     const outcomes = await schedule(session, { pool, reporter, jobs, forced });
     const newLock = mergeLock(session, outcomes.stageLocks);
+    if (session.lockProblem) {
+      const kept = await quarantine(session.paths, session.paths.lockFile).catch(() => undefined);
+      if (kept) reporter.line(`the unreadable cofail.lock was moved to ${kept}; writing a fresh one`);
+    }
     await writeLockFile(session.paths.lockFile, newLock);
     const registry = await buildRegistry(session.paths, newLock);
     const errors = [...registry.errors];
@@ -96,7 +121,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     return { runId, outcomes: outcomes.list, exitCode, message, recordFile };
   } finally {
     reporter.close();
-    await pool.close();
+    await pool?.close();
     await lockHandle.release();
   }
 }
@@ -128,7 +153,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
     const results = await Promise.all((parts ?? [undefined]).map(async (p) => {
       // Anything thrown outside the stage itself (restore I/O, planning) fails this task, never the scheduler.
       const outcome = await runOne(session, ctx, records, stage, p, opts, slots).catch((e: unknown): TaskOutcome => {
-        const error = e instanceof Error ? e.message : String(e);
+        const error = errorText(e);
         opts.reporter.line(`FAILED ${taskLabel(stage, p)}: ${error}`);
         return { stage, partition: p, status: "failed", warnings: [], error };
       });
@@ -145,7 +170,11 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
         const e = entry(p) ?? lockEntryOf(session.lock, stage, p);
         if (e) partitions[p] = e;
       }
-      if (!failed) await prunePartitions(session.paths, stage, new Set(parts));
+      if (!failed) {
+        const previous = Object.fromEntries(Object.entries(session.lock.stages[stage]?.partitions ?? {}).map(([p, e]) => [p, e.outputs]));
+        const moved = await prunePartitions(session.paths, stage, new Set(parts), previous, session.hasher);
+        if (moved.length) opts.reporter.line(`${stage}: files in removed partitions did not match their records: moved to ${moved.join(", ")}`);
+      }
       stageLocks.set(stage, { type: decl.type, partitions });
     } else if (!failed) stageLocks.set(stage, { type: decl.type, entry: entry(undefined)! });
     return !failed;
@@ -160,7 +189,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
         if (!ups.every((u) => state.get(u) === "done")) continue;
         state.set(id, "active");
         active.add(id);
-        runStage(id).catch((e: unknown) => { opts.reporter.line(`FAILED ${id}: ${e instanceof Error ? e.message : String(e)}`); return false; }).then((ok) => {
+        runStage(id).catch((e: unknown) => { opts.reporter.line(`FAILED ${id}: ${errorText(e)}`); return false; }).then((ok) => {
           active.delete(id);
           state.set(id, ok ? "done" : "failed");
           if (!ok) {
@@ -190,17 +219,44 @@ async function runOne(
   const plan = planTask(ctx, stage, partition);
   if ("waitingFor" in plan) throw new Error(`internal: ${label} scheduled before ${plan.waitingFor.map((w) => w.stage).join(", ")}`);
   const { task } = plan;
+  const { paths, hasher } = session;
   const oldEntry = lockEntryOf(session.lock, stage, partition);
+  const quarantined: string[] = [];
+  // An entry that fails verification is moved aside (reported once, with the stage and the file) and recomputed.
+  const setAside = async (problems: EntryProblem[]) => {
+    const where = await quarantine(paths, join(paths.cacheDir, task.key));
+    const what = problems.map((p) => `${p.file}: ${p.reason}`).join("; ");
+    quarantined.push(`${where} (${what})`);
+    opts.reporter.line(`corrupt run-cache entry of ${label} (key ${task.key.slice(0, 12)}): ${what}; moved to ${where}; recomputing`);
+  };
   if (!opts.forced.has(stage)) {
-    const rec = await readCacheRecord(session.paths, task.key);
+    const loaded = await loadCacheRecord(paths, task.key);
+    let rec = loaded.state === "ok" ? loaded.record : undefined;
+    if (loaded.state === "corrupt") await setAside([{ file: "record.json", reason: loaded.reason }]);
     if (rec) {
-      records.set(label, rec);
+      const problems = await verifyCacheEntry({ paths, record: rec, hasher, lockOutputs: oldEntry?.key === task.key ? oldEntry.outputs : undefined });
+      if (problems.length) { await setAside(problems); rec = undefined; }
+    }
+    if (rec) {
       const intact = oldEntry?.key === task.key &&
-        await workspaceIntact({ paths: session.paths, stage, partition, outputs: rec.entry.outputs, hasher: session.hasher });
-      if (intact) return { stage, partition, status: "up-to-date", key: task.key, warnings: rec.entry.warnings };
-      await installWorkspace({ paths: session.paths, key: task.key, stage, partition, outputs: rec.entry.outputs });
-      opts.reporter.line(`restored ${label} from run-cache`);
-      return { stage, partition, status: "restored", key: task.key, warnings: rec.entry.warnings };
+        (await workspaceProblems({ paths, stage, partition, outputs: rec.entry.outputs, hasher })).length === 0;
+      if (intact) {
+        records.set(label, rec);
+        return { stage, partition, status: "up-to-date", key: task.key, warnings: rec.entry.warnings };
+      }
+      try {
+        const moved = await installWorkspace({ paths, key: task.key, stage, partition, outputs: rec.entry.outputs, hasher, previous: oldEntry?.outputs });
+        records.set(label, rec);
+        if (moved.length) {
+          quarantined.push(...moved.map((m) => `${m} (did not match any recorded output)`));
+          opts.reporter.line(`${relativeBuild(session, stage, partition)} held files that match no record: moved to ${moved.join(", ")}`);
+        }
+        opts.reporter.line(`restored ${label} from run-cache`);
+        return { stage, partition, status: "restored", key: task.key, warnings: rec.entry.warnings, ...(quarantined.length ? { quarantined } : {}) };
+      } catch (e) {
+        if (!(e as { corruptCopy?: boolean }).corruptCopy) throw e;
+        await setAside([{ file: (e as Error).message.split(": ")[0]!.split("/").pop()!, reason: "changed while it was being restored" }]);
+      }
     }
   }
   const release = await slots.acquire();
@@ -209,7 +265,7 @@ async function runOne(
   const startedAt = now();
   try {
     tempDir = await makeRunTempDir(session.paths, task.key);
-    const inputs = await workerInputs(session, task);
+    const inputs = await workerInputs(session, task, label);
     opts.reporter.start(label);
     const t0 = now();
     const moduleUrl = await runnableModuleUrl(pathToFileURL(join(session.paths.projectDir, session.spec.stages[stage]!.modulePath)).href);
@@ -228,32 +284,57 @@ async function runOne(
     });
     const endedAt = now();
     const entry = await sealEntry(session, task, tempDir, done.warnings);
-    await commitToCache(session.paths, tempDir, { key: task.key, stage, partition, entry });
+    await commitToCache(session.paths, tempDir, { key: task.key, stage, partition, entry }, hasher);
     tempDir = undefined;
-    await installWorkspace({ paths: session.paths, key: task.key, stage, partition, outputs: entry.outputs });
+    const moved = await installWorkspace({ paths, key: task.key, stage, partition, outputs: entry.outputs, hasher, previous: oldEntry?.outputs });
+    if (moved.length) {
+      quarantined.push(...moved.map((m) => `${m} (did not match any recorded output)`));
+      opts.reporter.line(`${relativeBuild(session, stage, partition)} held files that match no record: moved to ${moved.join(", ")}`);
+    }
     records.set(label, { key: task.key, stage, partition, entry });
     const durationMs = endedAt - t0;
     opts.reporter.end(label, `ran ${label} (${(durationMs / 1000).toFixed(1)}s)`);
-    return { stage, partition, status: "ran", key: task.key, startedAt: t0, endedAt, durationMs, warnings };
+    return { stage, partition, status: "ran", key: task.key, startedAt: t0, endedAt, durationMs, warnings, ...(quarantined.length ? { quarantined } : {}) };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e);
     opts.reporter.end(label, `FAILED ${label}: ${message.split("\n").slice(0, 6).join("\n")}`);
-    return { stage, partition, status: "failed", key: task.key, startedAt, endedAt: now(), warnings, error: message };
+    return { stage, partition, status: "failed", key: task.key, startedAt, endedAt: now(), warnings, error: message, ...(quarantined.length ? { quarantined } : {}) };
   } finally {
     release();
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   }
 }
 
-async function workerInputs(session: Session, task: PlannedTask): Promise<Record<string, WorkerInput>> {
+function relativeBuild(session: Session, stage: string, partition: string | undefined): string {
+  return relative(session.paths.projectDir, workspaceDir(session.paths, stage, partition)).split(sep).join("/");
+}
+
+/**
+ * The inputs as the stage task receives them, each verified on use: an upstream output in the run-cache and a
+ * local file against the sha256 the key was computed from (dataset files are verified by materialisation).
+ */
+async function workerInputs(session: Session, task: PlannedTask, label: string): Promise<Record<string, WorkerInput>> {
   const out: Record<string, WorkerInput> = {};
   for (const [name, input] of Object.entries(task.inputs)) {
     const groups = [];
     for (const g of input.groups) {
       const items = [];
       for (const it of g.items) {
-        if (it.dataset) items.push(await materializeDatasetFile(session.spec, it.dataset));
-        else items.push({ name: it.name, path: it.path!, sha256: it.sha256, partition: it.partition });
+        if (it.dataset) {
+          if (it.dataset.localPath) {
+            const v = await session.hasher.verifyFile(it.dataset.localPath, it.sha256);
+            if (!v.ok) throw new Error(`input ${name} of ${label}: local file ${it.name} changed since this run read it (${v.reason}); run again`);
+          }
+          items.push(await materializeDatasetFile(session.spec, it.dataset));
+        } else {
+          const v = await session.hasher.verifyFile(it.path!, it.sha256);
+          if (!v.ok) {
+            const where = it.upstreamKey ? await quarantine(session.paths, join(session.paths.cacheDir, it.upstreamKey)).catch(() => undefined) : undefined;
+            throw new Error(`input ${name} of ${label}: ${it.name} in the run-cache no longer matches its record (${v.reason})` +
+              `${where ? `; moved to ${where}` : ""}; run again to recompute it`);
+          }
+          items.push({ name: it.name, path: it.path!, sha256: it.sha256, partition: it.partition });
+        }
       }
       groups.push({ partitioned: g.partitioned, items });
     }
@@ -311,6 +392,7 @@ async function writeRunRecord(session: Session, r: {
     restored: r.outcomes.filter((o) => o.status === "restored").map((o) => taskLabel(o.stage, o.partition)),
     skipped: r.outcomes.filter((o) => o.status === "skipped").map((o) => taskLabel(o.stage, o.partition)),
     failed: r.outcomes.filter((o) => o.status === "failed").map((o) => taskLabel(o.stage, o.partition)),
+    quarantined: r.outcomes.flatMap((o) => (o.quarantined ?? []).map((q) => `${taskLabel(o.stage, o.partition)}: ${q}`)),
     warnings: r.outcomes.flatMap((o) => o.warnings.map((w) => `${taskLabel(o.stage, o.partition)}: ${w}`)),
     tasks: r.outcomes,
     ...(r.snapshot ? { snapshot: r.snapshot } : {}),

@@ -8,7 +8,7 @@ import { upstreamClosure } from "./dag.js";
 import { resolveDatasets, type DatasetFile } from "./datasets.js";
 import { gitInfo, commitLabel, type GitInfo } from "./git-info.js";
 import { createFileHasher, type FileHasher } from "./file-hasher.js";
-import { readLockFile, type LockFile } from "./lockfile.js";
+import { readLockFile, type LockFile, type LockFileError } from "./lockfile.js";
 import { globMatcher, isGlob } from "./glob.js";
 import { loadSpec, type PipelineSpec } from "./spec.js";
 
@@ -24,6 +24,10 @@ export interface Session {
   lock: LockFile;
   git: Promise<GitInfo>;
   gitCommit?: string;
+  /** Things the user should know before planning (an unreadable cofail.lock, no package-lock.json). */
+  warnings: string[];
+  /** Set when cofail.lock exists but cannot be parsed (it was read as empty). */
+  lockProblem?: LockFileError;
 }
 
 export interface SessionOptions {
@@ -51,13 +55,18 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const datasetNames = [...selected].flatMap((id) => Object.values(spec.stages[id]!.inputs)
     .flatMap((i) => i.refs.flatMap((r) => (r.kind === "dataset" ? [r.dataset] : []))));
   const needsCommit = [...selected].some((id) => spec.stages[id]!.stageType.usesGitCommit);
+  const warnings: string[] = [];
+  let lockProblem: LockFileError | undefined;
   const [code, datasets, lock] = await Promise.all([
-    codeIngredients({ projectDir: options.projectDir, groups, hasher }),
+    codeIngredients({ projectDir: options.projectDir, groups, hasher, onWarning: (m) => warnings.push(m) }),
     resolveDatasets({ spec, hasher, names: datasetNames }),
-    readLockFile(paths.lockFile),
+    readLockFile(paths.lockFile, (e) => {
+      lockProblem = e;
+      warnings.push(`${e.message}\n  cofail.lock is read as empty: every task is restored from the run-cache (or run); a run writes a fresh lock and moves the unreadable one to .cofail/quarantine/`);
+    }),
   ]);
   const gitCommit = needsCommit ? commitLabel(await git) : undefined;
-  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit };
+  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit, warnings, ...(lockProblem ? { lockProblem } : {}) };
 }
 
 /**

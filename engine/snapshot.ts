@@ -48,6 +48,7 @@ export async function snapshotRun(paths: ProjectPaths, lock: LockFile, flagged: 
       if (!names.has(name)) continue;
       try {
         const bytes = await readFile(join(cacheOutDir(paths, entry.key), out.file));
+        if (sha256(bytes) !== out.sha256) continue; // not what the lock recorded: nothing trustworthy to keep
         files[`${stage}${partition === undefined ? "" : `/${partition}`}/${out.file}`] = await store(paths, bytes);
       } catch { /* cache entry gone: nothing to keep */ }
     }
@@ -57,5 +58,10 @@ export async function snapshotRun(paths: ProjectPaths, lock: LockFile, flagged: 
 
 /** The content of a snapshot, parsed as JSON (undefined when it is missing). */
 export async function readSnapshot<T = unknown>(paths: ProjectPaths, hash: string): Promise<T | undefined> {
-  try { return JSON.parse(await readFile(join(snapshotsDir(paths), hash), "utf8")) as T; } catch { return undefined; }
+  try {
+    const bytes = await readFile(join(snapshotsDir(paths), hash));
+    // Content-addressed: a snapshot whose bytes no longer hash to its name is not the one the run recorded.
+    if (sha256(bytes) !== hash) return undefined;
+    return JSON.parse(bytes.toString("utf8")) as T;
+  } catch { return undefined; }
 }

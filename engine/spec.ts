@@ -1,13 +1,15 @@
 // Loads pipeline.yaml: YAML with positions, a zod shape check, then semantic checks against the stage
 // catalog (types, params, inputs, foreach, cycles). Every error names file:line:col, the key path and what
 // was expected, so a user can fix the spec without reading engine code.
+import { realpathSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { z } from "zod";
 import { importStageType, stageOutputs, type StageCatalog } from "./catalog.js";
 import { findCycle, type StageDeps } from "./dag.js";
 import { globMatcher, isGlob } from "./glob.js";
+import { closestName, resourceOverLimits, resourceParamPaths, unknownKeys, type UnknownKey } from "./strict-keys.js";
 import type { StageType } from "./types.js";
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
@@ -18,6 +20,8 @@ export const StageShape = z.strictObject({
   inputs: z.record(z.string(), InputRef).default({}).describe("input name -> dataset:<name> | <stage>.<output> | [..] | <glob>.<output>"),
   params: z.record(z.string(), z.unknown()).default({}),
   foreach: z.string().optional().describe("run once per partition of this input"),
+  allow_large: z.array(z.string().min(1)).optional()
+    .describe("resource params (dotted paths, e.g. B_sf or orthant.max_points) allowed above their bound"),
 });
 
 export const DatasetShape = z.union([
@@ -32,7 +36,9 @@ export const PipelineShape = z.strictObject({
     manifest: z.string().default("data/manifest.json"),
     mirror: z.string().default(""),
     downloads: z.string().default("data/downloads"),
-  }).default({ manifest: "data/manifest.json", mirror: "", downloads: "data/downloads" }),
+    local_roots: z.array(z.string().min(1)).default([])
+      .describe("directories outside the project that local: files may be in (project-relative or absolute)"),
+  }).default({ manifest: "data/manifest.json", mirror: "", downloads: "data/downloads", local_roots: [] }),
   datasets: z.record(Name, DatasetShape).default({}),
   stages: z.record(Name, StageShape),
 });
@@ -66,7 +72,7 @@ export interface PipelineSpec {
   file: string;
   projectDir: string;
   seed: number;
-  data: { manifest: string; mirror: string; downloads: string };
+  data: { manifest: string; mirror: string; downloads: string; local_roots: string[] };
   datasets: Record<string, { files?: string[]; local?: string[] }>;
   stages: Record<string, StageDecl>;
   deps: StageDeps;
@@ -102,9 +108,24 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
         message: dup ? `duplicate key: ${firstLine(e.message)} (each key may appear once)` : `invalid YAML: ${firstLine(e.message)}` };
     }));
   }
-  const raw = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // yaml refuses documents whose aliases expand exponentially (a "billion laughs"); say where the aliases are.
+    const alias = firstAlias(doc);
+    const lp = alias !== undefined ? lineCounter.linePos(alias) : { line: 1, col: 1 };
+    throw new SpecError(shownFile, [{ line: lp.line, col: lp.col, path: alias !== undefined ? keyPathAt(doc, alias) : "",
+      message: `cannot expand YAML aliases: ${firstLine((e as Error).message)} (expected at most 1000 alias expansions; write the values out)` }]);
+  }
+  const rootUnknown = unknownKeys(PipelineShape, raw);
   const shape = PipelineShape.safeParse(raw);
-  if (!shape.success) throw new SpecError(shownFile, shape.error.issues.map((i) => zodIssue(i, [], at)));
+  if (rootUnknown.length || !shape.success) {
+    throw new SpecError(shownFile, [
+      ...rootUnknown.map((u) => unknownKeyIssue(u, [], at, "key")),
+      ...(shape.success ? [] : shape.error.issues.filter((i) => i.code !== "unrecognized_keys").map((i) => zodIssue(i, [], at))),
+    ].sort((a, b) => a.line - b.line || a.col - b.col));
+  }
   const pipeline = shape.data;
   const issues: SpecIssue[] = [];
   const issue = (path: Path, message: string, where: "key" | "value" = "value") =>
@@ -124,16 +145,54 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
     }
   }
 
+  // Local files: inside the project (or a declared local root), existing regular files; names project-relative.
+  const roots = [options.projectDir, ...pipeline.data.local_roots.map((r) => resolve(options.projectDir, r))];
+  for (const [name, ds] of Object.entries(pipeline.datasets)) {
+    if (!("local" in ds)) continue;
+    ds.local.forEach((written, k) => {
+      const checked = checkLocalPath(written, options.projectDir, roots);
+      if (typeof checked === "string") issue(["datasets", name, "local", k], checked);
+      else ds.local[k] = checked.name;
+    });
+  }
+
   const stages: Record<string, StageDecl> = {};
+  // Stages whose type or params are wrong: reported once; references to them are not reported again.
+  const broken = new Set<string>();
   for (const [id, s] of Object.entries(pipeline.stages)) {
     const stageType = types.get(s.type);
     if (!stageType) {
-      if (!options.catalog[s.type]) issue(["stages", id, "type"], `unknown stage type "${s.type}"; expected one of: ${known.join(", ") || "(catalog is empty)"}`);
+      broken.add(id);
+      if (!options.catalog[s.type]) {
+        const near = closestName(s.type, known);
+        issue(["stages", id, "type"], `unknown stage type "${s.type}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${known.join(", ") || "(catalog is empty)"}`);
+      }
       continue;
     }
+    const prefix: Path = ["stages", id, "params"];
+    const unknown = unknownKeys(stageType.params, s.params);
+    for (const u of unknown) issues.push(unknownKeyIssue(u, prefix, at, "key", `stage type "${s.type}"`));
     const parsed = stageType.params.safeParse(s.params);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push(zodIssue(i, ["stages", id, "params"], at));
+      for (const i of parsed.error.issues) if (!(unknown.length && i.code === "unrecognized_keys")) issues.push(zodIssue(i, prefix, at));
+    }
+    const allowed = new Set(s.allow_large ?? []);
+    const over = resourceOverLimits(stageType.params, s.params);
+    for (const o of over) {
+      const dotted = o.path.join(".");
+      if (allowed.has(dotted)) continue;
+      issue([...prefix, ...o.path], `${o.value} is above the bound ${o.max} for ${o.what}; a run this large would take hours or days. ` +
+        `If you mean it, add "allow_large: [${dotted}]" to stage ${id}`);
+    }
+    for (const [k, a] of (s.allow_large ?? []).entries()) {
+      const limited = resourceParamPaths(stageType.params);
+      if (!limited.includes(a)) {
+        const near = closestName(a, limited);
+        issue(["stages", id, "allow_large", k], `"${a}" is not a resource param of stage type "${s.type}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${limited.join(", ") || "(none)"}`);
+      }
+    }
+    if (!parsed.success || unknown.length || over.some((o) => !allowed.has(o.path.join(".")))) {
+      broken.add(id);
       continue;
     }
     const outputs = stageOutputs(stageType, parsed.data);
@@ -160,7 +219,8 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       let multi = Array.isArray(ref);
       list.forEach((r, k) => {
         const path: Path = Array.isArray(ref) ? ["stages", id, "inputs", name, k] : ["stages", id, "inputs", name];
-        const resolved = resolveRef(r, { self: id, stages, datasets: pipeline.datasets });
+        const resolved = resolveRef(r, { self: id, stages, datasets: pipeline.datasets, broken });
+        if (resolved === undefined) return; // refers to a stage already reported above
         if (typeof resolved === "string") issue(path, resolved);
         else {
           if (isGlob(r)) multi = true;
@@ -219,11 +279,14 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
 
 function resolveRef(
   ref: string,
-  ctx: { self: string; stages: Record<string, StageDecl>; datasets: Record<string, unknown> },
-): ResolvedRef[] | string {
+  ctx: { self: string; stages: Record<string, StageDecl>; datasets: Record<string, unknown>; broken: Set<string> },
+): ResolvedRef[] | string | undefined {
   if (ref.startsWith("dataset:")) {
     const name = ref.slice("dataset:".length);
-    if (!ctx.datasets[name]) return `unknown dataset "${name}"; expected one of: ${Object.keys(ctx.datasets).sort().join(", ") || "(none declared under datasets)"}`;
+    if (!ctx.datasets[name]) {
+      const near = closestName(name, Object.keys(ctx.datasets));
+      return `unknown dataset "${name}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(ctx.datasets).sort().join(", ") || "(none declared under datasets)"}`;
+    }
     return [{ kind: "dataset", dataset: name, ref }];
   }
   const dot = ref.lastIndexOf(".");
@@ -231,15 +294,72 @@ function resolveRef(
   const stagePart = ref.slice(0, dot);
   const output = ref.slice(dot + 1);
   const outputsOf = (id: string) => stageOutputs(ctx.stages[id]!.stageType, ctx.stages[id]!.parsedParams);
+  if (ctx.broken.has(stagePart)) return undefined;
   if (isGlob(stagePart)) {
     const match = globMatcher(stagePart);
     return Object.keys(ctx.stages).filter((id) => id !== ctx.self && match(id) && outputsOf(id)[output]).sort()
       .map((stage) => ({ kind: "output" as const, stage, output, ref: `${stage}.${output}` }));
   }
-  if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"; expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
+  if (!ctx.stages[stagePart]) {
+    const near = closestName(stagePart, Object.keys(ctx.stages));
+    return `unknown stage "${stagePart}" in reference "${ref}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
+  }
   const outs = outputsOf(stagePart);
-  if (!outs[output]) return `stage "${stagePart}" has no output "${output}"; expected one of: ${Object.keys(outs).sort().join(", ")}`;
+  if (!outs[output]) {
+    const near = closestName(output, Object.keys(outs));
+    return `stage "${stagePart}" has no output "${output}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(outs).sort().join(", ")}`;
+  }
   return [{ kind: "output", stage: stagePart, output, ref }];
+}
+
+/** An unknown key as a spec issue: at the key, naming the closest valid name and the valid ones. */
+function unknownKeyIssue(u: UnknownKey, prefix: Path, at: ReturnType<typeof positionFinder>, where: "key", owner?: string): SpecIssue {
+  const path = [...prefix, ...u.path];
+  const parent = [...prefix, ...u.path.slice(0, -1)].join(".") || "(root)";
+  const what = prefix[prefix.length - 1] === "params" && u.path.length === 1 ? `unknown param "${u.key}"${owner ? ` of ${owner}` : ""}` : `unknown key "${u.key}" in ${parent}`;
+  const hint = u.suggestion ? `; did you mean "${u.suggestion}"?` : "";
+  return { ...at(path, where), path: path.join("."), message: `${what}${hint} Expected one of: ${u.known.join(", ") || "(no keys)"}` };
+}
+
+/**
+ * A `local:` path: the project-relative name of an existing regular file inside the project or a declared local
+ * root, or the reason it is refused (outside, missing, a directory, a glob). Symbolic links are followed first, so
+ * a link inside the project that points outside it is refused too.
+ */
+export function checkLocalPath(written: string, projectDir: string, roots: string[]): { name: string; abs: string } | string {
+  if (isGlob(written)) return `"${written}" is a glob; local: lists files one by one (or use files: for globs over the data manifest)`;
+  const abs = resolve(projectDir, written);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    return `local file "${written}" does not exist (looked for ${shownPath(abs, projectDir)})`;
+  }
+  const realRoots = roots.map((r) => { try { return realpathSync(r); } catch { return r; } });
+  const inside = realRoots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
+  if (!inside) {
+    return `local file "${written}" is outside the project${roots.length > 1 ? " and the data.local_roots" : ""}: ` +
+      `expected a path inside ${roots.length > 1 ? "one of them" : "the project directory"}; to read files from another directory, ` +
+      `list it under data: local_roots: in pipeline.yaml`;
+  }
+  let st;
+  try { st = statSync(real); } catch (e) { return `local file "${written}" cannot be read: ${(e as NodeJS.ErrnoException).code ?? "error"}`; }
+  if (st.isDirectory()) return `local file "${written}" is a directory; expected a file (list the files in it one by one)`;
+  if (!st.isFile()) return `local file "${written}" is not a regular file`;
+  const name = relative(projectDir, abs).split(sep).join("/");
+  return { name: isAbsolute(name) ? written : name, abs };
+}
+
+function shownPath(abs: string, projectDir: string): string {
+  const rel = relative(projectDir, abs);
+  return rel.startsWith("..") || isAbsolute(rel) ? abs : rel;
+}
+
+/** Source offset of the first alias node in a document, if any. */
+function firstAlias(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, { Alias(_key, node) { found = node.range?.[0]; return visit.BREAK; } });
+  return found;
 }
 
 function zodIssue(i: z.core.$ZodIssue, prefix: Path, at: ReturnType<typeof positionFinder>): SpecIssue {

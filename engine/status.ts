@@ -1,6 +1,6 @@
 // What would a run do, and why: each task is up to date, restorable from the run-cache, or must run.
 // Reasons compare this run's ingredients with the task's entry in cofail.lock.
-import { readCacheRecord, workspaceIntact, type CacheRecord } from "./cache.js";
+import { loadCacheRecord, verifyCacheEntry, workspaceProblems, type CacheRecord } from "./cache.js";
 import { canonicalJson } from "./canonical-json.js";
 import { topoOrder } from "./dag.js";
 import { lockEntryOf, type LockEntry } from "./lockfile.js";
@@ -52,12 +52,25 @@ export async function computeStatus(session: Session): Promise<TaskStatus[]> {
         continue;
       }
       const { task } = plan;
-      const rec = await readCacheRecord(session.paths, task.key);
+      // The entry is verified as a run would verify it: a corrupt one will be recomputed, so the task will run.
+      const loaded = await loadCacheRecord(session.paths, task.key);
+      let rec = loaded.state === "ok" ? loaded.record : undefined;
+      const corrupt = loaded.state === "corrupt" ? [`record.json: ${loaded.reason}`] : [];
+      if (rec) {
+        const problems = await verifyCacheEntry({ paths: session.paths, record: rec, hasher: session.hasher, lockOutputs: oldEntry?.key === task.key ? oldEntry.outputs : undefined });
+        if (problems.length) { corrupt.push(...problems.map((x) => `${x.file}: ${x.reason}`)); rec = undefined; }
+      }
+      if (corrupt.length) {
+        // Downstream tasks plan against the lock's record of this task: a deterministic rerun reproduces it.
+        if (oldEntry?.key === task.key) records.set(label, { key: task.key, stage, partition: p, entry: oldEntry });
+        out.push({ stage, partition: p, state: "run", key: task.key, reasons: [`run-cache entry corrupt (${corrupt.join("; ")}): will be moved to .cofail/quarantine/ and recomputed`] });
+        continue;
+      }
       if (rec) records.set(label, rec);
       if (rec && oldEntry?.key === task.key) {
-        const intact = await workspaceIntact({ paths: session.paths, stage, partition: p, outputs: rec.entry.outputs, hasher: session.hasher });
-        out.push(intact ? { stage, partition: p, state: "up-to-date", key: task.key, reasons: [] }
-          : { stage, partition: p, state: "restore", key: task.key, reasons: ["output missing or modified in build/"] });
+        const problems = await workspaceProblems({ paths: session.paths, stage, partition: p, outputs: rec.entry.outputs, hasher: session.hasher });
+        out.push(!problems.length ? { stage, partition: p, state: "up-to-date", key: task.key, reasons: [] }
+          : { stage, partition: p, state: "restore", key: task.key, reasons: problems.map((x) => `build/ copy of ${x.file} ${x.reason === "missing" ? "missing" : `modified (${x.reason})`}`) });
         continue;
       }
       let reasons = ingredientReasons(session, stage, p, oldEntry, task);

@@ -126,6 +126,28 @@ export interface StageType<P = any> {
   run(ctx: StageContext<P>): Promise<Record<string, OutputValue>>;
 }
 
+/**
+ * A short, escaped excerpt of text read from a user's file, for an error message: control characters as JSON escapes,
+ * at most `max` characters (then the full length). Errors never echo more of a file than this.
+ */
+export function excerpt(text: string, max = 60): string {
+  const escaped = JSON.stringify(text).slice(1, -1);
+  return escaped.length <= max ? escaped : `${escaped.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** Key of a resource bound in zod's global registry (read by engine/strict-keys.ts). */
+export const RESOURCE_META = "cofailResourceLimit";
+
+/**
+ * Marks a numeric param as a resource (replicates, points, subsets, threads): a value above `max` is refused when
+ * pipeline.yaml is loaded, naming the param, the bound and `what` it counts, unless the stage lists the param under
+ * `allow_large:`. Bounds sit about two orders of magnitude above the paper's settings: past them a run would take
+ * hours to days, which is far likelier a typo (an extra 000) than a plan.
+ */
+export function resourceLimit<S extends z.ZodType>(schema: S, max: number, what: string): S {
+  return schema.meta({ [RESOURCE_META]: { max, what } }) as S;
+}
+
 /** Identity helper that keeps the param type inferred from the zod schema. */
 export function defineStage<S extends z.ZodType>(
   stage: Omit<StageType<z.output<S>>, "params"> & { params: S },

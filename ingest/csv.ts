@@ -8,6 +8,7 @@
 // character with RFC 4180's rules, and malformed quoting is an error naming the file and the line.
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
+import { excerpt } from "../engine/types.js";
 
 /** Values of one column seen so far: index <-> bytes <-> string. */
 export interface Interner {
@@ -283,7 +284,7 @@ export function parseCsv(text: string, fileName: string, delimiter: Delimiter = 
   if (!header) throw new Error(`${fileName}: empty file (expected a CSV header line)`);
   for (const r of records) {
     if (r.fields.length !== header.length) {
-      throw new Error(`${fileName}: line ${r.line}: ${r.fields.length} fields, expected ${header.length} (header: ${header.join(delimiter)})`);
+      throw new Error(`${fileName}: line ${r.line}: ${r.fields.length} fields, expected ${header.length} (header: ${shownHeader(header)})`);
     }
   }
   return { header, records };
@@ -292,8 +293,14 @@ export function parseCsv(text: string, fileName: string, delimiter: Delimiter = 
 /** Column index by name, or an error naming the file and the columns it does have. */
 export function columnIndex(table: CsvTable, name: string, fileName: string): number {
   const i = table.header.indexOf(name);
-  if (i < 0) throw new Error(`${fileName}: missing column "${name}" (columns: ${table.header.join(", ")})`);
+  if (i < 0) throw new Error(`${fileName}: missing column "${name}" (columns: ${shownHeader(table.header)})`);
   return i;
+}
+
+/** A header as an error shows it: at most 12 names, each a short escaped excerpt (never a whole 5 MB line). */
+export function shownHeader(header: string[]): string {
+  const shown = header.slice(0, 12).map((c) => excerpt(c, 40)).join(", ");
+  return header.length > 12 ? `${shown}, … (${header.length} columns)` : shown;
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -1,5 +1,7 @@
 // Line-oriented readers for adapters: JSONL and whole-file JSON with errors that name the file and line.
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { excerpt } from "../engine/types.js";
 import type { InputFile } from "../engine/types.js";
 
 export interface JsonLine {
@@ -8,8 +10,17 @@ export interface JsonLine {
   value: unknown;
 }
 
+/** The file's text; a `.gz` file (by its name or path) is gunzipped, as `cofail certify` reads it. */
 export function readText(file: InputFile): string {
-  const text = readFileSync(file.path, "utf8");
+  const gz = /\.gz$/i.test(file.name) || /\.gz$/i.test(file.path);
+  let text: string;
+  if (gz) {
+    try {
+      text = gunzipSync(readFileSync(file.path)).toString("utf8");
+    } catch (e) {
+      throw new Error(`${file.name}: not a readable gzip file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  } else text = readFileSync(file.path, "utf8");
   // A BOM would otherwise end up in the first CSV header or break JSON.parse.
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -25,7 +36,7 @@ export function readJsonl(file: InputFile): JsonLine[] {
     } catch (e) {
       const truncated = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === "");
       throw new Error(
-        `${file.name}: line ${i + 1}: invalid JSON${truncated ? " (file looks truncated)" : ""}: ${(e as Error).message}`,
+        `${file.name}: line ${i + 1}: invalid JSON${truncated ? " (file looks truncated)" : ""}: ${excerpt((e as Error).message, 120)}`,
       );
     }
   });
@@ -42,7 +53,7 @@ export function parseJsonDocument(text: string, fileName: string): unknown {
     const message = (e as Error).message;
     const pos = /position (\d+)/.exec(message);
     const where = pos ? `line ${text.slice(0, Number(pos[1])).split("\n").length}: ` : "";
-    throw new Error(`${fileName}: ${where}invalid JSON: ${message}`);
+    throw new Error(`${fileName}: ${where}invalid JSON: ${excerpt(message, 120)}`);
   }
 }
 

@@ -3,7 +3,7 @@
 // are the fitted full-pool law marginalised to the subset (sub-vector of thresholds and loadings,
 // sub-matrix of R): no refit per subset, so the curve shows the copula's own account of diversification.
 import { z } from "zod";
-import { defineStage } from "../engine/types.js";
+import { defineStage, resourceLimit } from "../engine/types.js";
 import { allWrongRate, allWrongRatePrefixes } from "../stats/cofailure.js";
 import { mvnOrthantProbability } from "../stats/orthant.js";
 import { quantileSorted } from "../stats/quantile.js";
@@ -16,14 +16,14 @@ import { PoolMatrix } from "../core/pool-matrix.js";
 
 const Params = z.object({
   /** Random k-subsets per k for the observed mean and 5–95% band. */
-  subsets: z.number().int().positive().default(200),
+  subsets: resourceLimit(z.number().int().positive(), 100_000, "random subsets per k").default(200),
   /** Random subsets per k on which the single-factor prediction is averaged (a 1-D integral each). */
-  sf_subsets: z.number().int().nonnegative().default(20),
+  sf_subsets: resourceLimit(z.number().int().nonnegative(), 10_000, "single-factor subsets per k").default(20),
   /** k values at which the full copula (an orthant integral in k dimensions) is evaluated; default a near-geometric grid plus M. */
   full_grid: z.array(z.number().int().positive()).optional(),
   orthant: z.object({
     abs_eps: z.number().positive().default(5e-5),
-    max_points: z.number().int().positive().default(200_000),
+    max_points: resourceLimit(z.number().int().positive(), 20_000_000, "quasi-Monte Carlo points").default(200_000),
   }).default({ abs_eps: 5e-5, max_points: 200_000 }),
 });
 type Params = z.infer<typeof Params>;

@@ -2,7 +2,7 @@
 // beta with a single factor and with the full copula, and measure how far both underprice the observed
 // all-wrong tail; bootstrap over items for intervals. Done for the whole pool and for its best-k models.
 import { z } from "zod";
-import { defineStage, type ParallelMap, type StageContext } from "../engine/types.js";
+import { defineStage, type ParallelMap, type StageContext, resourceLimit } from "../engine/types.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import { accuracy } from "../stats/cofailure.js";
 import { bootstrapCopula, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
@@ -15,16 +15,16 @@ const Params = z.object({
   /** Size of the best-k sub-pool analysed alongside the full pool (paper: 17). */
   k: z.number().int().positive().default(17),
   /** Bootstrap replicates for the single-factor quantities and for the full copula (an orthant integral each). */
-  B_sf: z.number().int().positive().default(1000),
-  B_full: z.number().int().nonnegative().default(200),
+  B_sf: resourceLimit(z.number().int().positive(), 100_000, "single-factor bootstrap replicates").default(1000),
+  B_full: resourceLimit(z.number().int().nonnegative(), 10_000, "full-copula bootstrap replicates (an orthant integral each)").default(200),
   level: z.number().gt(0).lt(1).default(0.9),
   method: z.enum(["percentile", "bca"]).default("percentile"),
   /** Worker threads for the bootstrap (default: available cores). */
-  workers: z.number().int().positive().optional(),
+  workers: resourceLimit(z.number().int().positive(), 256, "worker threads").optional(),
   /** Orthant integration for the point estimate (Genz–Bretz QMC). */
   orthant: z.object({
     abs_eps: z.number().positive().default(2e-5),
-    max_points: z.number().int().positive().default(1_000_000),
+    max_points: resourceLimit(z.number().int().positive(), 50_000_000, "quasi-Monte Carlo points").default(1_000_000),
   }).default({ abs_eps: 2e-5, max_points: 1_000_000 }),
   /**
    * Cheaper orthant integration inside bootstrap replicates: its QMC error is small next to the resampling
@@ -34,7 +34,7 @@ const Params = z.object({
    */
   boot_orthant: z.object({
     abs_eps: z.number().positive().default(2e-4),
-    max_points: z.number().int().positive().default(40_000),
+    max_points: resourceLimit(z.number().int().positive(), 5_000_000, "quasi-Monte Carlo points per replicate").default(40_000),
   }).default({ abs_eps: 2e-4, max_points: 40_000 }),
 });
 type Params = z.infer<typeof Params>;

@@ -3,7 +3,7 @@
 // format for whole pools, for a size-matched MC pool, and for the same models in both formats, each overall and
 // per high-level domain (physics / chemistry / biology), with Clopper-Pearson intervals.
 import { z } from "zod";
-import { defineStage } from "../engine/types.js";
+import { defineStage, resourceLimit } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { packErrors } from "../stats/verdict-bits.js";
@@ -35,7 +35,7 @@ const Params = z.object({
   /** Also report the MC union's mean beta over all pools of as many models as the free-response pool has. */
   size_matched: z.boolean().default(true),
   /** Above this many k-subsets, a seeded uniform sample of this many is used instead of all of them. */
-  max_subsets: z.number().int().positive().default(50000),
+  max_subsets: resourceLimit(z.number().int().positive(), 5_000_000, "size-matched subsets").default(50000),
   level: z.number().gt(0).lt(1).default(0.95),
 });
 type Params = z.infer<typeof Params>;

@@ -3,7 +3,7 @@
 // routing-signal strength curve: accuracy of a router that sees the oracle with probability q, else uses the best
 // single model — the q a router needs before combining beats picking the best model.
 import { z } from "zod";
-import { defineStage } from "../engine/types.js";
+import { defineStage, resourceLimit } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { packErrors } from "../stats/verdict-bits.js";
@@ -29,11 +29,11 @@ const Params = z.object({
   main: z.string().optional(),
   folds: z.number().int().min(2).default(5),
   /** Independent seeded K-fold splits; the CV accuracy is their mean (mcError = their SD / sqrt(repeats)). */
-  repeats: z.number().int().min(1).default(20),
+  repeats: resourceLimit(z.number().int().min(1), 10_000, "cross-validation repeats").default(20),
   /** A feature cell with fewer training items than this is routed to the overall training-best model. */
   min_cell: z.number().int().min(1).default(5),
   /** Points of the signal-strength curve (q = 0, 1/(n-1), ..., 1). */
-  q_points: z.number().int().min(2).default(21),
+  q_points: resourceLimit(z.number().int().min(2), 10_000, "grid points").default(21),
 });
 type Params = z.infer<typeof Params>;
 

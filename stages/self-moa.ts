@@ -3,7 +3,7 @@
 // than high-rho self-mixtures. Everything is computed from per-query pass counts c of n, which is all that
 // count-only sources (LiveCodeBench pass@1, MathArena) publish — no run identity is needed.
 import { z } from "zod";
-import { defineStage } from "../engine/types.js";
+import { defineStage, resourceLimit } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { rngStream } from "../stats/rng.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
@@ -21,8 +21,8 @@ const Params = z.object({
   /** Matching rule: a heterogeneous k-set matches a self model when |mean accuracy - its accuracy| <= tolerance. */
   tolerance: z.number().positive().max(0.5).default(0.02),
   /** Matched sets kept per (self model, k), drawn uniformly among all matched k-sets (seeded rejection sampling). */
-  sets_per_model: z.number().int().positive().default(200),
-  max_draws: z.number().int().positive().default(20000),
+  sets_per_model: resourceLimit(z.number().int().positive(), 100_000, "matched sets per model").default(200),
+  max_draws: resourceLimit(z.number().int().positive(), 10_000_000, "random draws").default(20000),
   /** A self model enters the curves only if it has at least this many matched sets at every k >= 2 (k = 1 is the model itself). */
   min_sets: z.number().int().positive().default(10),
   /** Ensemble sizes whose all-wrong rates are published (those above k_max are skipped). */

@@ -2,6 +2,7 @@
 // against the stage's schemas), calls run(ctx), checks every output against its schema and writes the files.
 // ctx.progress/log/warn reach the scheduler as events; ctx.parallel runs the stage's own parallel work on a
 // pool of further threads, started on first use and closed when the task ends.
+import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -95,12 +96,16 @@ async function loadInput(name: string, input: WorkerInput, spec: InputSpec): Pro
   if (input.kind === "files") {
     return input.groups.flatMap((g) => g.items.map(({ partition: _p, ...file }) => file));
   }
-  const parse = async (path: string, label: string) => {
+  const parse = async (path: string, label: string, expected: string) => {
     let value: unknown;
+    const bytes = await readFile(path);
+    // Verified on use: the bytes read are the ones the key was computed from, or the stage does not run.
+    const got = createHash("sha256").update(bytes).digest("hex");
+    if (got !== expected) throw engineError(`input "${name}": ${label} changed on disk (sha256 ${got.slice(0, 12)}…, expected ${expected.slice(0, 12)}…); run again to recompute it`);
     try {
-      value = JSON.parse(await readFile(path, "utf8"));
+      value = JSON.parse(bytes.toString("utf8"));
     } catch (e) {
-      throw engineError(`input "${name}": ${label} is not valid JSON: ${(e as Error).message}`);
+      throw engineError(`input "${name}": ${label} is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
     }
     if (!spec.schema) return value;
     const r = spec.schema.safeParse(value);
@@ -110,11 +115,11 @@ async function loadInput(name: string, input: WorkerInput, spec: InputSpec): Pro
   const groupValue = async (g: WorkerInput["groups"][number]) => {
     if (g.partitioned) {
       const out: Record<string, unknown> = {};
-      for (const it of g.items) out[it.partition!] = await parse(it.path, it.name);
+      for (const it of g.items) out[it.partition!] = await parse(it.path, it.name, it.sha256);
       return out;
     }
     const values = [];
-    for (const it of g.items) values.push(await parse(it.path, it.name));
+    for (const it of g.items) values.push(await parse(it.path, it.name, it.sha256));
     return values.length === 1 ? values[0] : values;
   };
   const values = [];

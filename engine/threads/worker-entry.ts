@@ -17,9 +17,10 @@ async function handle(m: ToThread): Promise<void> {
     const result = await (fn as (...a: unknown[]) => unknown)(...m.args, (event: unknown) => post({ id: m.id, event }));
     post({ id: m.id, result });
   } catch (e) {
-    // An engine check carries a plain message; anything else keeps its stack (the user must debug it).
+    // The message only; the stack too with --debug (COFAIL_DEBUG), for anything but an engine check.
     const err = e as { message?: string; stack?: string; fromEngine?: boolean };
-    post({ id: m.id, error: e instanceof Error ? (err.fromEngine ? err.message! : (err.stack ?? err.message!)) : String(e) });
+    const debug = !!process.env.COFAIL_DEBUG && process.env.COFAIL_DEBUG !== "0";
+    post({ id: m.id, error: e instanceof Error ? (err.fromEngine || !debug ? err.message! : (err.stack ?? err.message!)) : String(e) });
   }
 }
 

@@ -5,7 +5,7 @@
 // Item ids are the user's own and kept verbatim (so a user can align with our ids, e.g. gpqa-<Record ID>).
 // A `task` column, when present, selects the rows of this stage's task; other tasks are skipped with a warning.
 // A model missing from data/models.yaml is accepted: provider = the file's `provider` column, else "unknown".
-import type { InputFile } from "../../engine/types.js";
+import { excerpt, type InputFile } from "../../engine/types.js";
 import type { CanonicalRow } from "../../core/canonical-table.js";
 import { columnIndex, parseCsv, textFormatOf, type Delimiter } from "../csv.js";
 import { duplicateGuard, parseBinary, resolveSourceModel } from "./common.js";
@@ -46,14 +46,14 @@ function text(rec: RawRecord, column: string): string | undefined {
   if (v === undefined || v === null || v === "") return undefined;
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  throw new Error(`${rec.where}: column "${column}": expected text, got ${JSON.stringify(v)}`);
+  throw new Error(`${rec.where}: column "${column}": expected text, got ${excerpt(JSON.stringify(v) ?? String(v), 40)}`);
 }
 
 function sampleIndex(rec: RawRecord): number {
   const v = rec.get("sample");
   const n = typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
-    throw new Error(`${rec.where}: column "sample": ${JSON.stringify(v)} is not a non-negative integer`);
+    throw new Error(`${rec.where}: column "sample": "${excerpt(String(v), 40)}" is not a non-negative integer`);
   }
   return n;
 }
@@ -74,7 +74,7 @@ export function genericRows(ctx: AdapterContext, file: InputFile, check = duplic
     const m = resolveSourceModel(ctx, undefined, modelName);
     let verdict: 0 | 1;
     try { verdict = parseBinary(rec.get("correct"), rec.where); } catch (e) {
-      throw new Error(`${rec.where}: column "correct": ${JSON.stringify(rec.get("correct"))} is not one of 0, 1, true, false`);
+      throw new Error(`${rec.where}: column "correct": "${excerpt(String(rec.get("correct")), 40)}" is not one of 0, 1, true, false`);
     }
     const row: CanonicalRow = {
       task: ctx.task,

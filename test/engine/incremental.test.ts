@@ -81,12 +81,16 @@ test("edits rerun exactly the affected stages, and status predicts them with rea
   assert.match(r3.stderr, /restored total from run-cache/);
   assert.match(await readFile(join(dir, "build", "report", "report.md"), "utf8"), /total\.sum: 11/);
 
-  // A deleted workspace output is restored, and status says why.
+  // A modified workspace output is restored, and status says why; the edited copy is moved aside, not lost.
   await writeFile(join(dir, "build", "total", "total.json"), "{}\n");
   const s4 = await status(dir);
-  assert.deepEqual(s4.get("total")!.reasons, ["output missing or modified in build/"]);
+  assert.equal(s4.get("total")!.reasons.length, 1);
+  assert.match(s4.get("total")!.reasons[0]!, /^build\/ copy of total\.json modified \(sha256 [0-9a-f]{12}…, expected [0-9a-f]{12}…\)$/);
   const r4 = await run(dir);
   assert.deepEqual([r4.record.ran, r4.record.restored], [[], ["total"]]);
+  assert.match(r4.stderr, /build\/total held files that match no record: moved to \.cofail\/quarantine\/[^/]+\/build\/total\/total\.json/);
+  const moved = /moved to (\.cofail\/quarantine\/\S+)/.exec(r4.stderr)![1]!;
+  assert.equal(await readFile(join(dir, moved), "utf8"), "{}\n");
 
   // A partition added: only the new partition and the downstream run.
   await writeFile(join(dir, "data", "three.txt"), "1\n2\n3\n4\n");

@@ -49,16 +49,16 @@ test("unreadable YAML names the line", async () => {
 
 test("unknown stage type lists the known ones", async () => {
   const e = await specError(HEAD + "  a:\n    type: cout\n");
-  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout"; expected one of: badout, count, report, spin, total/ });
+  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout"; did you mean "count"\? expected one of: badout, count, report, spin, total/ });
 });
 
 test("unknown upstream stage, unknown output and unknown dataset", async () => {
   const e1 = await specError(HEAD + "  t:\n    type: total\n    inputs: { counts: nope.counts }\n");
   assertIssue(e1, { line: 9, path: "stages.t.inputs.counts", message: /unknown stage "nope" in reference "nope\.counts"; expected one of: t/ });
   const e2 = await specError(HEAD + "  c:\n    type: count\n    inputs: { files: dataset:texts }\n  t:\n    type: total\n    inputs:\n      counts: c.cuonts\n");
-  assertIssue(e2, { line: 13, col: 15, path: "stages.t.inputs.counts", message: /stage "c" has no output "cuonts"; expected one of: counts, provenance, results/ });
+  assertIssue(e2, { line: 13, col: 15, path: "stages.t.inputs.counts", message: /stage "c" has no output "cuonts"; did you mean "counts"\? expected one of: counts, provenance, results/ });
   const e3 = await specError(HEAD + "  c:\n    type: count\n    inputs: { files: dataset:txts }\n");
-  assertIssue(e3, { line: 9, path: "stages.c.inputs.files", message: /unknown dataset "txts"; expected one of: texts/ });
+  assertIssue(e3, { line: 9, path: "stages.c.inputs.files", message: /unknown dataset "txts"; did you mean "texts"\? expected one of: texts/ });
 });
 
 test("an input the type does not declare", async () => {
@@ -98,7 +98,7 @@ test("bad foreach: not an input, and not partitionable", async () => {
 test("unknown top-level key, wrong version, and a dataset with both files and local", async () => {
   const e1 = await specError("version: 2\nseed: 1\nstages: {}\nstagse: {}\n");
   assertIssue(e1, { line: 1, col: 10, path: "version", message: /expected 1/ });
-  assertIssue(e1, { line: 4, col: 1, path: "(root)", message: /unknown key\(s\) "stagse"/ });
+  assertIssue(e1, { line: 4, col: 1, path: "stagse", message: /unknown key "stagse" in \(root\); did you mean "stages"\? Expected one of: data, datasets, seed, stages, version/ });
   const e2 = await specError("version: 1\nseed: 1\ndatasets:\n  d:\n    files: [x]\n    local: [y]\nstages: {}\n");
   assertIssue(e2, { line: 5, path: "datasets.d", message: /expected exactly one of files: \[globs\] or local: \[paths\]/ });
 });

@@ -50,8 +50,14 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   await writeFile(join(dir, "pipeline.yaml"), MANIFEST_PIPELINE + "    params: { scale: 10 }\n");
   assert.equal((await runCli(dir, ["run"])).code, 0);
   const before = (await readdir(join(dir, ".cofail", "cache"))).length;
-  const gc = await runCli(dir, ["gc"]);
-  assert.match(gc.stdout, /gc: removed 1 run-cache entries, kept 3/);
+  // The superseded total entry is kept while one of the last 5 run records used it; --keep-runs 0 relies on the lock.
+  const gcRuns = await runCli(dir, ["gc"]);
+  assert.match(gcRuns.stdout, /gc: removed 0 run-cache entries \(0\.0 kB\), kept 4 \(3 referenced by cofail\.lock, 1 more by the last 3 run record\(s\)/);
+  const dryGc = await runCli(dir, ["gc", "--keep-runs", "0", "--dry"]);
+  assert.match(dryGc.stdout, /would remove [0-9a-f]{12} {2}total {2}[\d.]+ kB\ngc \(dry run\): would remove 1 run-cache entries/);
+  assert.equal((await readdir(join(dir, ".cofail", "cache"))).length, before);
+  const gc = await runCli(dir, ["gc", "--keep-runs", "0"]);
+  assert.match(gc.stdout, /removed [0-9a-f]{12} {2}total {2}[\d.]+ kB\ngc: removed 1 run-cache entries \([\d.]+ kB\), kept 3 \(3 referenced by cofail\.lock/);
   assert.equal((await readdir(join(dir, ".cofail", "cache"))).length, before - 1);
   assert.match((await runCli(dir, ["run"])).stdout, /nothing to do: 2 stages up to date/);
 });

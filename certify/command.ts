@@ -27,7 +27,6 @@ const POLICIES = ["first", "majority", "any"];
 
 /** Each results file named on the command line exists and is a file; the error names it as it was given. */
 async function checkFiles(files: string[]): Promise<void> {
-  if (!files.length) throw new Error("certify expects at least one results file");
   for (const f of files) {
     let st;
     try { st = await stat(f); } catch (e) {
@@ -77,6 +76,7 @@ async function certifyPaths(paths: string[], names: string[], o: CertifyCliOptio
     : checkOverhead(typeof o.overhead === "number" ? o.overhead : o.overhead.trim() === "" ? NaN : Number(o.overhead), o.overhead);
   const seed = o.seed === undefined ? 0 : Number(o.seed);
   if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new Error(`--seed must be a non-negative integer; got ${o.seed}`);
+  if (names.length === 0) throw new Error("certify expects at least one results file");
   await checkFiles(names.filter((n) => n !== "stdin"));
   const adapterOptions: Record<string, unknown> = {};
   for (const kv of o.option ?? []) {

@@ -27,22 +27,38 @@ test("numbers are typeset from the registry, linked and titled with their proven
   assert.match(html, /cofail-commit" content="0123456789abcdef0123456789abcdef01234567-dirty"/);
 });
 
-test("the appendix follows provenance down to the raw files", async () => {
+test("the appendix follows provenance down to the raw files, each stage and dataset described once", async () => {
   const { html } = renderPaper(await options());
   const entry = /<section class="prov" id="prov-math-l5.beta">([\s\S]*?)<\/section>/.exec(html)![1]!;
   assert.match(entry, /0.05201109570041609/);
   assert.match(entry, /pct:1/);
   assert.match(entry, new RegExp(KEYS.beta));
-  assert.match(entry, /beta-math-l5<\/a> ← <a href="#stage-grade-math-l5">grade-math-l5<\/a> ← <a href="#stage-ingest-math-l5">ingest-math-l5<\/a>/);
+  // The chain, collapsed: stage ids once each, linked, then the datasets it reads.
+  assert.match(entry, /<details><summary>3 stage runs of 3 stages, 2 raw files<\/summary><a href="#stage-beta-math-l5">beta-math-l5<\/a> ← <a href="#stage-grade-math-l5">grade-math-l5<\/a> ← <a href="#stage-ingest-math-l5">ingest-math-l5<\/a><br>raw files: <a href="#data-dataset_math-l5">dataset:math-l5<\/a> \(2 files\)<\/details>/);
+  // "Used in" is the sentence as read: numbers typeset, no placeholder or claim syntax, no Markdown.
+  assert.match(entry, /used in[\s\S]*Results, line 5 \(“5.2%”\): Across 43 models and 721 items, every model is wrong on 5.2% of the items, i.e. 5.2% \(95% CI 3.8%–7.0%\)./);
+  assert.ok(!/\{\{|\}\}/.test(entry.replace(/<code>[^<]*<\/code>/g, "")), entry);
+  // The raw files are listed once, under their dataset, with URL and sha256.
+  const data = /<section class="data" id="data-dataset_math-l5">([\s\S]*?)<\/section>/.exec(html)![1]!;
   for (const f of RAW_FILES) {
-    assert.ok(entry.includes(f.url), `missing ${f.url}`);
-    assert.ok(entry.includes(`sha256:${f.sha256}`));
+    assert.ok(data.includes(f.url), `missing ${f.url}`);
+    assert.ok(data.includes(`sha256:${f.sha256}`));
+    assert.equal(html.split(`sha256:${f.sha256}`).length, 2, "each raw file appears once");
   }
-  assert.match(entry, /used in[\s\S]*Results, line 5/);
   for (const stage of ["beta-math-l5", "grade-math-l5", "ingest-math-l5", "fig-beta-k", "table-pools"]) {
-    assert.match(html, new RegExp(`<div id="stage-${stage}">`));
+    assert.equal(html.split(`<section class="stage" id="stage-${stage}">`).length, 2, `one entry for ${stage}`);
   }
+  // A stage entry links its direct upstream only.
+  const grade = /<section class="stage" id="stage-grade-math-l5">([\s\S]*?)<\/section>/.exec(html)![1]!;
+  assert.match(grade, /<dt>upstream<\/dt><dd><a href="#stage-ingest-math-l5">ingest-math-l5<\/a><\/dd>/);
   assert.ok(!html.includes("somethingNew"), "unknown record fields are ignored, not dumped");
+});
+
+test("authoring comments in the source are not in the output", async () => {
+  const { html } = renderPaper(await options(`<!--\nAuthoring rules: never type a number.\n-->\n${MARKDOWN}`));
+  assert.ok(!html.includes("Authoring rules"));
+  assert.ok(!html.includes("<!--"));
+  assert.match(html, /<h1[^>]*>A fixture paper<\/h1>/);
 });
 
 test("tables, figures and published quotes", async () => {

@@ -63,7 +63,7 @@ test("paper.html in headless Chromium: figures load, a clicked number lands on i
       return text;
     });
     assert.ok(!rendered.includes("{{") && !rendered.includes("}}"), rendered.slice(0, 2000));
-    assert.match(rendered, /used in\s*§ Results, line 5 \(“2\.5×”\): The copula underprices the tail by 2\.5×\./);
+    assert.match(rendered, /used in\s*§ Results, line 9 \(“2\.5×”\): The copula underprices the tail by 2\.5×\./);
     assert.ok(!/Authoring rules/.test(await page.content()));
 
     const shot = process.env.COFAIL_KEEP_SCREENSHOT ?? join(dir, "paper.png");

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { defineStage } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { poolSmallMultiples } from "../figures/small-multiples.js";
-import { ROLE_COLOURS } from "../figures/theme.js";
+import { ROLE_COLOURS, sequentialRamp } from "../figures/theme.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
 import { flattenInput } from "../core/inputs.js";
 import { Table } from "../core/table.js";
@@ -93,32 +93,46 @@ export function voteTripletsAnalysis(matrix: PoolMatrix): PoolVote {
   };
 }
 
+/** Triplets counted in a bins x bins grid over (rho, gain), per pool: the figure's data (small, deterministic). */
+export function binTriplets(ts: readonly Triplet[], bins: number): { rho0: number; rho1: number; gain0: number; gain1: number; count: number }[] {
+  const usable = ts.filter((t) => Number.isFinite(t.rho));
+  const range = (xs: number[]) => { const lo = Math.min(...xs), hi = Math.max(...xs); return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5]; };
+  const [r0, r1] = range(usable.map((t) => t.rho));
+  const [g0, g1] = range(usable.map((t) => t.gain));
+  const cell = (v: number, lo: number, hi: number) => Math.min(bins - 1, Math.floor(((v - lo) / (hi - lo)) * bins));
+  const counts = new Map<number, number>();
+  for (const t of usable) { const k = cell(t.rho, r0!, r1!) * bins + cell(t.gain, g0!, g1!); counts.set(k, (counts.get(k) ?? 0) + 1); }
+  return [...counts.entries()].sort(([a], [b]) => a - b).map(([k, count]) => {
+    const i = Math.floor(k / bins), j = k % bins;
+    const w = (r1! - r0!) / bins, h = (g1! - g0!) / bins;
+    return { rho0: r0! + i * w, rho1: r0! + (i + 1) * w, gain0: g0! + j * h, gain1: g0! + (j + 1) * h, count };
+  });
+}
+
 function figureSpec(results: PoolVote[], label: (p: string) => string, bins: number, columns: number) {
   const rows: Record<string, unknown>[] = [];
   for (const r of results) {
     const pool = label(r.pool);
-    for (const t of r.triplets_) if (Number.isFinite(t.rho)) rows.push({ pool, rho: t.rho, gain: t.gain, kind: "triplet" });
+    for (const b of binTriplets(r.triplets_, bins)) rows.push({ pool, kind: "bin", ...b });
     // The fitted line at the pool's median headroom, over the observed rho range.
     const [lo, hi] = r.rhoRange;
     const at = (rho: number) => r.value[5]! + r.value[3]! * rho + r.value[4]! * r.medianHeadroom;
     rows.push({ pool, rho: lo, fit: at(lo), kind: "fit" }, { pool, rho: hi, fit: at(hi), kind: "fit" });
   }
-  const x = { field: "rho", type: "quantitative", title: "mean pairwise error correlation ρ of the triplet", scale: { zero: false, nice: false } };
+  const x = { type: "quantitative", title: "ρ, mean pairwise error correlation", scale: { zero: false, nice: false } };
   return poolSmallMultiples({
     title: "Majority vote of three models: gain over the best member against ρ",
     rows, pools: results.map((r) => label(r.pool)), columns, width: 230, height: 180,
     layer: [
       {
-        transform: [{ filter: "datum.kind === 'triplet'" }],
+        transform: [{ filter: "datum.kind === 'bin'" }],
         mark: { type: "rect" },
         encoding: {
-          x: { ...x, bin: { maxbins: bins } },
-          x2: {},
-          y: { field: "gain", type: "quantitative", bin: { maxbins: bins }, title: "vote − best member (accuracy)" },
-          y2: {},
+          x: { ...x, field: "rho0" }, x2: { field: "rho1" },
+          y: { field: "gain0", type: "quantitative", title: "gain: vote − best member" }, y2: { field: "gain1" },
           color: {
-            aggregate: "count", type: "quantitative", title: "triplets",
-            scale: { type: "log", range: ["#e8f1f0", ROLE_COLOURS.vote] },
+            field: "count", type: "quantitative", title: "3-model sets",
+            scale: { type: "log", range: sequentialRamp("vote") },
             legend: { orient: "right", gradientLength: 120 },
           },
         },
@@ -127,7 +141,7 @@ function figureSpec(results: PoolVote[], label: (p: string) => string, bins: num
       {
         transform: [{ filter: "datum.kind === 'fit'" }],
         mark: { type: "line", color: ROLE_COLOURS.reference, strokeDash: [5, 3], strokeWidth: 1.5 },
-        encoding: { x, y: { field: "fit", type: "quantitative" } },
+        encoding: { x: { ...x, field: "rho" }, y: { field: "fit", type: "quantitative" } },
       },
     ],
   });

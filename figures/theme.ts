@@ -73,6 +73,9 @@ export function vegaLiteConfig(): Config {
   return {
     font: FONT_FAMILY,
     background: "white",
+    // No per-mark ARIA labels: a 71-model heatmap would carry 5,000 of them (a megabyte of SVG); the paper gives
+    // every figure its alt text and caption instead.
+    aria: false,
     view: { stroke: null },
     range: { category: [...PALETTE] },
     axis: {

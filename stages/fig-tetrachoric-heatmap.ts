@@ -48,8 +48,9 @@ export function heatmapSpec(pool: string, fit: CopulaFit, options: { title?: str
   // Truncation can make two labels equal; a rank prefix keeps them distinct and shows the accuracy order.
   const names = fit.models.map((_, m) => `${m + 1}. ${label(m)}`);
   const cells: { row: string; col: string; r: number | null; corrected: boolean }[] = [];
-  for (let a = 0; a < M; a++) for (let b = 0; b < M; b++) {
-    if (a !== b) cells.push({ row: names[a]!, col: names[b]!, r: values[a * M + b]!, corrected: options.corrected?.has(`${Math.min(a, b)},${Math.max(a, b)}`) ?? false });
+  // The matrix is symmetric: the lower triangle (row below column) carries all of it, at half the size.
+  for (let a = 0; a < M; a++) for (let b = 0; b < a; b++) {
+    cells.push({ row: names[a]!, col: names[b]!, r: values[a * M + b]!, corrected: options.corrected?.has(`${Math.min(a, b)},${Math.max(a, b)}`) ?? false });
   }
   const finite = cells.map((c) => c.r).filter((r): r is number => r !== null);
   const lo = Math.min(0, ...finite);
@@ -58,25 +59,24 @@ export function heatmapSpec(pool: string, fit: CopulaFit, options: { title?: str
   // Cells of at least 11 px keep every label at a readable 10 px (a 71-model pool is about 800 px square).
   const cell = Math.max(11, Math.min(24, Math.floor(800 / Math.max(M, 1))));
   const font = Math.min(11, cell - 1);
-  const nCorrected = cells.filter((c) => c.corrected).length / 2;
+  const nCorrected = cells.filter((c) => c.corrected).length;
   return {
     title: {
       text: options.title ?? `Tetrachoric correlation of errors, ${pool} (${M} models, most accurate first)`,
       subtitle: nCorrected > 0 ? `○ = pair with an empty 2×2 cell (${nCorrected} pairs): r rests on the continuity correction` : "no pair has an empty 2×2 cell: no correlation rests on the continuity correction",
     },
-    width: cell * M,
-    height: cell * M,
+    width: cell * (M - 1),
+    height: cell * (M - 1),
     data: { values: cells },
     encoding: {
-      x: { field: "col", type: "ordinal", sort: names, title: null, axis: { labelAngle: -90, labelFontSize: font, labelLimit: 260, grid: false, orient: "top" } },
-      y: { field: "row", type: "ordinal", sort: names, title: null, axis: { labelFontSize: font, labelLimit: 260, grid: false } },
+      x: { field: "col", type: "ordinal", sort: names.slice(0, -1), title: null, axis: { labelAngle: -90, labelFontSize: font, labelLimit: 260, grid: false, orient: "bottom" } },
+      y: { field: "row", type: "ordinal", sort: names.slice(1), title: null, axis: { labelFontSize: font, labelLimit: 260, grid: false } },
     },
     layer: [
       {
         mark: { type: "rect" },
         encoding: {
           color: { field: "r", type: "quantitative", title: "tetrachoric r", scale, legend: { gradientLength: Math.min(300, cell * M), orient: "right" } },
-          tooltip: [{ field: "row" }, { field: "col" }, { field: "r", format: ".3f" }],
         },
       },
       {

@@ -6,7 +6,8 @@
 // gain against rho per pool, triplets binned, with the zero line and the fitted line at the median headroom.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { renderVegaLite } from "../figures/vega-lite.js";
+import { vegaLiteToSvg } from "../figures/vega-lite.js";
+import { svgToPng } from "../figures/png.js";
 import { poolSmallMultiples } from "../figures/small-multiples.js";
 import { ROLE_COLOURS, sequentialRamp } from "../figures/theme.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
@@ -215,6 +216,8 @@ export default defineStage({
     };
     const summary = results.map(({ triplets_, ...rest }) => rest);
     const spec = figureSpec(results, label, ctx.params.bins, Math.min(ctx.params.columns, results.length));
-    return { table, summary, ...(await renderVegaLite(spec as never)) };
+    // Thousands of binned cells: the PNG at 1.5x (what the paper embeds) keeps the page small and stays sharp.
+    const svg = await vegaLiteToSvg(spec as never);
+    return { table, summary, spec, svg, png: await svgToPng(svg, { scale: 1.5 }) };
   },
 });

@@ -95,10 +95,8 @@ export function numberEntry(options: { result: ResultRecord; uses: NumberUse[]; 
     const chain = lineage(record, index);
     const stages = chainStages(chain.stages);
     const datasets = chainDatasets(chain.stages);
-    rows.push(["chain", `<details><summary>${chain.stages.length} stage run${chain.stages.length === 1 ? "" : "s"} of ${stages.length} stage${stages.length === 1 ? "" : "s"}, ${chain.rawFiles.length} raw file${chain.rawFiles.length === 1 ? "" : "s"}</summary>` +
-      stages.map(stageRef).join(" ← ") +
-      (chain.missing.length ? ` ← (no record for ${chain.missing.map(escapeHtml).join(", ")})` : "") +
-      (datasets.length ? `<br>raw files: ${datasets.map(datasetRef).join(", ")}` : "") + "</details>"]);
+    // The chain is a property of the stage run, printed once in its entry; the number links there.
+    rows.push(["chain", `${chain.stages.length} stage run${chain.stages.length === 1 ? "" : "s"} of ${stages.length} stage${stages.length === 1 ? "" : "s"}, ${chain.rawFiles.length} raw file${chain.rawFiles.length === 1 ? "" : "s"} in ${datasets.length} dataset${datasets.length === 1 ? "" : "s"}: listed under <a href="#${anchor("stage", r.stage)}">${escapeHtml(r.stage)}</a>`]);
   } else rows.push(["provenance", "<em>no provenance record received for this stage run</em>"]);
   const usedIn = [...new Set(uses.map((u) => `<li>§ ${escapeHtml(u.section || "(front matter)")}, line ${u.line} (“${escapeHtml(u.text)}”): ${escapeHtml(u.sentenceText ?? u.sentence)}</li>`))];
   rows.push(["used in", `<ul>${usedIn.join("")}</ul>`]);
@@ -121,23 +119,30 @@ export function stageEntry(records: ProvenanceView[], index: ProvenanceIndex): s
   const codeKey = (r: ProvenanceView) => `${r.codeHash ?? ""}|${r.code.map((c) => `${c.file}:${c.sha256 ?? ""}`).join(",")}`;
   if (records.every((r) => codeKey(r) === codeKey(first))) {
     if (first.codeHash) rows.push(["code hash", code(first.codeHash)]);
-    if (first.code.length) rows.push(["code", `<details><summary>${first.code.length} file${first.code.length === 1 ? "" : "s"}</summary><ul class="files">` + first.code.map((c) => `<li>${escapeHtml(c.file)} ${code(shortHash(c.sha256, 16))}</li>`).join("") + "</ul></details>"]);
+    if (first.code.length) rows.push(["code", `<details><summary>${first.code.length} file${first.code.length === 1 ? "" : "s"}</summary><ul class="files">` + first.code.map((c) => `<li>${escapeHtml(c.file)} ${code(shortHash(c.sha256, 10))}</li>`).join("") + "</ul></details>"]);
   }
   const ups = new Map<string, number>();
   for (const r of records) for (const i of r.inputs) if (i.upstreamStage) ups.set(i.upstreamStage, 1);
   rows.push(["upstream", [...ups.keys()].sort().map((s) => stageRef({ stage: s, runs: 1 })).join(", ") || "none (reads raw files only)"]);
+  if (ups.size) {
+    // The whole chain, collapsed: every stage once (partitions counted), then the datasets it reads.
+    const all = [...new Map(records.flatMap((r) => lineage(r, index).stages).map((r) => [r.key, r])).values()];
+    const stages = chainStages(all);
+    const datasets = chainDatasets(all);
+    rows.push(["chain", `<details><summary>${all.length} stage runs of ${stages.length} stages, ${datasets.reduce((n, d) => n + d.files.length, 0)} raw files</summary>` +
+      stages.map(stageRef).join(" ← ") + (datasets.length ? `<br>raw files: ${datasets.map(datasetRef).join(", ")}` : "") + "</details>"]);
+  }
   const runHtml = (r: ProvenanceView) => {
     const rr: [string, string][] = [["key", code(r.key)], ["seed", code(r.seed === undefined ? "?" : String(r.seed))]];
     if (!sameParams) rr.push(["params", code(stableJson(r.params ?? {}))]);
     if (codeKey(r) !== codeKey(first)) rr.push(["code hash", code(r.codeHash ?? "?")]);
     rr.push(["inputs", inputsHtml(r)]);
-    if (r.outputs.length) rr.push(["outputs", `<details><summary>${r.outputs.length} output${r.outputs.length === 1 ? "" : "s"}</summary><ul class="files">` + r.outputs.map((o) => `<li>${escapeHtml(o.file)} ${code(shortHash(o.sha256, 16))}</li>`).join("") + "</ul></details>"]);
+    if (r.outputs.length) rr.push(["outputs", `<details><summary>${r.outputs.length} output${r.outputs.length === 1 ? "" : "s"}</summary><ul class="files">` + r.outputs.map((o) => `<li>${escapeHtml(o.file)} ${code(shortHash(o.sha256, 10))}</li>`).join("") + "</ul></details>"]);
     return `<dl>${rr.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`;
   };
   const runs = records.length === 1
     ? runHtml(first)
     : `<details><summary>${records.length} partitions</summary>${records.map((r) => `<h4>partition ${code(r.partition ?? "?")}</h4>${runHtml(r)}`).join("")}</details>`;
-  void index;
   return `<section class="stage" id="${anchor("stage", first.stage)}">
 <h3>Stage ${code(first.stage)}</h3>
 <dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>

@@ -59,7 +59,10 @@ export function figureHtml(options: { bytes: Uint8Array; mime: "image/svg+xml" |
 
 /** Escapes an SVG for a data URI inside a double-quoted attribute: %, #, quotes, angle brackets, controls. */
 export function svgDataEscape(svg: string): string {
-  return svg.replace(/[%#"<>&\u0000-\u001f\u007f]/g, (c) => (c === "\n" ? " " : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`));
+  // Double quotes become single ones where the SVG has no single quote (XML allows either), so they need no escape;
+  // angle brackets stay literal (valid inside a quoted attribute, and read as such by every browser).
+  const quoted = svg.includes("'") ? svg : svg.replace(/"/g, "'");
+  return quoted.replace(/[%#"&\u0000-\u001f\u007f]/g, (c) => (c === "\n" ? " " : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`));
 }
 
 function svgSize(svg: string): { width: number; height: number } | undefined {

@@ -46,10 +46,16 @@ test("paper.html in headless Chromium: figures load, a clicked number lands on i
     assert.ok(await target.isVisible());
     const box = await target.boundingBox();
     assert.ok(box && box.y >= 0 && box.y < 700, `provenance entry not scrolled into view: ${JSON.stringify(box)}`);
-    assert.match((await target.textContent()) ?? "", /2\.4871[\s\S]*beta-math-l5[\s\S]*grade-math-l5[\s\S]*ingest-math-l5/);
-    // The chain is collapsed; opened, it names the datasets, whose entry lists each raw file once.
-    await target.locator("details summary").first().click();
-    assert.match(await target.innerText(), /raw files: dataset:math-l5 \(2 files\)/);
+    assert.match((await target.textContent()) ?? "", /2\.4871[\s\S]*chain[\s\S]*3 stage runs[\s\S]*beta-math-l5/);
+    // The chain is printed once, in the publishing stage's entry, collapsed; opened, it names every stage upstream
+    // and the datasets, whose entry lists each raw file once.
+    await target.locator('dd a[href="#stage-beta-math-l5"]').last().click();
+    assert.equal(await page.evaluate(() => location.hash), "#stage-beta-math-l5");
+    const stage = page.locator("section.stage:target");
+    await stage.locator("details summary", { hasText: "stage runs" }).click();
+    assert.match(await stage.innerText(), /beta-math-l5 ← grade-math-l5 ← ingest-math-l5\s*raw files: dataset:math-l5 \(2 files\)/);
+    await stage.locator('a[href="#data-dataset_math-l5"]').click();
+    assert.equal(await page.evaluate(() => location.hash), "#data-dataset_math-l5");
     // What a reader sees, every collapsed block opened and code spans aside, holds no template syntax: "used in"
     // sentences are typeset, the authoring comment is gone.
     const rendered = await page.evaluate(() => {

@@ -342,7 +342,7 @@ function dependenceSpec(result: FormatSubjectResult, label: string) {
     spec: {
       width: 340, height: 220,
       layer: [
-        { mark: { type: "rule", strokeDash: [4, 3], color: ROLE_COLOURS.reference }, encoding: { y: { field: "ref", type: "quantitative" } } , transform: [{ calculate: "datum.measure === 'β / product of error rates' ? 1 : 0", as: "ref" }] },
+        { mark: { type: "rule", strokeDash: [4, 3], color: ROLE_COLOURS.reference }, encoding: { y: { field: "ref", type: "quantitative" } }, transform: [{ aggregate: [{ op: "count", as: "n" }], groupby: ["measure"] }, { calculate: "datum.measure === 'β / product of error rates' ? 1 : 0", as: "ref" }] },
         { mark: { type: "rule", strokeWidth: 2.5 }, encoding: { x, xOffset, y: { field: "lower", type: "quantitative" }, y2: { field: "upper" }, color: colour } },
         { mark: { type: "point", filled: true, size: 70, opacity: 1, stroke: "black", strokeWidth: 0.5 }, encoding: { x, xOffset, y: { field: "value", type: "quantitative", title: null, scale: { zero: true } }, color: colour } },
       ],

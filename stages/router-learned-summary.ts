@@ -63,10 +63,10 @@ export function learnedRouterSpec(rs: LearnedRouterSummary[]) {
     width: 420, height: 40 * rs.length + 20,
     data: { values: rows },
     layer: [
-      { mark: { type: "rule", color: ROLE_COLOURS.bestSingle, strokeWidth: 2 }, encoding: { x: { datum: 0, type: "quantitative" } } },
-      { mark: { type: "rule", color: ROLE_COLOURS.oracle, strokeWidth: 2 }, encoding: { x: { datum: 1, type: "quantitative" } } },
-      { mark: { type: "text", color: ROLE_COLOURS.bestSingle, align: "left", dx: 3, dy: -4, baseline: "bottom", fontWeight: "bold" }, encoding: { x: { datum: 0, type: "quantitative" }, y: { value: 0 }, text: { value: "best single" } } },
-      { mark: { type: "text", color: ROLE_COLOURS.oracle, align: "right", dx: -3, dy: -4, baseline: "bottom", fontWeight: "bold" }, encoding: { x: { datum: 1, type: "quantitative" }, y: { value: 0 }, text: { value: "oracle" } } },
+      { data: { values: [{}] }, mark: { type: "rule", color: ROLE_COLOURS.bestSingle, strokeWidth: 2 }, encoding: { x: { datum: 0, type: "quantitative" } } },
+      { data: { values: [{}] }, mark: { type: "rule", color: ROLE_COLOURS.oracle, strokeWidth: 2 }, encoding: { x: { datum: 1, type: "quantitative" } } },
+      { data: { values: [{}] }, mark: { type: "text", color: ROLE_COLOURS.bestSingle, align: "left", dx: 3, dy: -4, baseline: "bottom", fontWeight: "bold" }, encoding: { x: { datum: 0, type: "quantitative" }, y: { value: 0 }, text: { value: "best single" } } },
+      { data: { values: [{}] }, mark: { type: "text", color: ROLE_COLOURS.oracle, align: "right", dx: -3, dy: -4, baseline: "bottom", fontWeight: "bold" }, encoding: { x: { datum: 1, type: "quantitative" }, y: { value: 0 }, text: { value: "oracle" } } },
       { mark: { type: "rule", strokeWidth: 2 }, encoding: { y, yOffset, x: { field: "lower", type: "quantitative" }, x2: { field: "upper" }, color: colour } },
       {
         mark: { type: "point", filled: true, size: 70, opacity: 1 },

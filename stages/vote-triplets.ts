@@ -6,8 +6,7 @@
 // gain against rho per pool, triplets binned, with the zero line and the fitted line at the median headroom.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { vegaLiteToSvg } from "../figures/vega-lite.js";
-import { svgToPng } from "../figures/png.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
 import { poolSmallMultiples } from "../figures/small-multiples.js";
 import { ROLE_COLOURS, sequentialRamp } from "../figures/theme.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
@@ -21,7 +20,7 @@ const Params = z.object({
   labels: z.record(z.string(), z.string()).default({}),
   level: z.literal(0.95).default(0.95),
   /** Bins per axis of the figure's 2-D histogram. */
-  bins: z.number().int().min(5).max(80).default(30),
+  bins: z.number().int().min(5).max(80).default(24),
   columns: z.number().int().min(1).default(3),
 });
 type Params = z.infer<typeof Params>;
@@ -138,7 +137,8 @@ function figureSpec(results: PoolVote[], label: (p: string) => string, bins: num
           },
         },
       },
-      { mark: { type: "rule", color: ROLE_COLOURS.bestSingle, strokeWidth: 1.5 }, encoding: { y: { datum: 0, type: "quantitative" } } },
+      // One rule per panel (a datum encoding alone would draw one per data row).
+      { transform: [{ aggregate: [{ op: "count", as: "n" }], groupby: ["pool"] }], mark: { type: "rule", color: ROLE_COLOURS.bestSingle, strokeWidth: 1.5 }, encoding: { y: { datum: 0, type: "quantitative" } } },
       {
         transform: [{ filter: "datum.kind === 'fit'" }],
         mark: { type: "line", color: ROLE_COLOURS.reference, strokeDash: [5, 3], strokeWidth: 1.5 },
@@ -216,8 +216,6 @@ export default defineStage({
     };
     const summary = results.map(({ triplets_, ...rest }) => rest);
     const spec = figureSpec(results, label, ctx.params.bins, Math.min(ctx.params.columns, results.length));
-    // Thousands of binned cells: the PNG at 1.5x (what the paper embeds) keeps the page small and stays sharp.
-    const svg = await vegaLiteToSvg(spec as never);
-    return { table, summary, spec, svg, png: await svgToPng(svg, { scale: 1.5 }) };
+    return { table, summary, ...(await renderVegaLite(spec as never)) };
   },
 });

@@ -108,6 +108,15 @@ test("a cold build audits every pool, leaks no GPQA text, and a decision reruns 
   assert.ok(!text.includes("{{") && !text.includes("}}"), "template syntax in the rendered paper");
   assert.ok(!html.includes("<!--") && !/Authoring rules/.test(html), "an authoring comment in the rendered paper");
 
+  // Figures write β, never "beta" (model names such as "Grok-3-Mini-Beta" aside).
+  const betaInFigures: string[] = [];
+  for (const f of (await walk(join(dir, "build"))).filter((f) => f.endsWith(".svg"))) {
+    for (const m of (await readFile(join(dir, "build", f), "utf8")).matchAll(/<text[^>]*>([^<]*)/g)) {
+      if (/\bbeta\b/i.test(m[1]!.replace(/[A-Za-z0-9.]+-Beta\b/g, ""))) betaInFigures.push(`${f}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(betaInFigures, []);
+
   // A decision for one gsm item: only gsm's audit and its downstream rerun.
   const item = gsm.items.find((i) => i.verdict.class === "ambiguous")!.evidence.item;
   const yaml = await readFile(join(dir, "data/adjudications.yaml"), "utf8");

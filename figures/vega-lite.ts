@@ -36,6 +36,15 @@ export function compactSvg(svg: string): string {
     .replace(/rgb\((\d{1,3}), ?(\d{1,3}), ?(\d{1,3})\)/g, (_m, r: string, g: string, b: string) => `#${hex(r)}${hex(g)}${hex(b)}`);
 }
 
+/** The output declarations of a figure stage: the vega-lite spec, its SVG and its PNG, named after the figure. */
+export function figureOutputs<N extends string>(name: N) {
+  return {
+    spec: { file: `${name}.vl.json`, kind: "json" as const },
+    svg: { file: `${name}.svg`, kind: "text" as const },
+    png: { file: `${name}.png`, kind: "binary" as const },
+  };
+}
+
 /** A vega-lite figure stage's three outputs: the spec, its SVG and its PNG (figures/png.ts). */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array }> {
   const svg = await vegaLiteToSvg(spec);

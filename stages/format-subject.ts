@@ -17,7 +17,7 @@ import { resampleCounts } from "../stats/bootstrap.js";
 import { quantileSorted } from "../stats/quantile.js";
 import { ROLE_COLOURS } from "../figures/theme.js";
 import { idPart } from "../core/result-ids.js";
-import { Table } from "../core/table.js";
+import { Table, valueWithCi } from "../core/table.js";
 
 const MatchedPair = z.object({
   /** Label in tables and in result ids (e.g. "GPT-4o"). */
@@ -468,10 +468,8 @@ export default defineStage({
         { key: "format", label: "format", align: "left" },
         { key: "beta", label: "beta", format: "fixed:3" },
         { key: "indep", label: "product of error rates", format: "fixed:3" },
-        { key: "excess", label: "beta / product", format: "fixed:2" },
-        { key: "excess_ci", label: `${Math.round(lvl * 100)}% CI` },
-        { key: "phi", label: "phi", format: "fixed:2" },
-        { key: "phi_ci", label: `${Math.round(lvl * 100)}% CI` },
+        ...valueWithCi("excess", "beta / product", "fixed:2", lvl),
+        ...valueWithCi("phi", "phi", "fixed:2", lvl),
         { key: "diff", label: "FR - MC: ratio; phi" },
       ],
       rows: r.dependence.map((d) => ({

@@ -3,10 +3,10 @@
 // interval, between the best single model (0) and the oracle (1).
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { renderVegaLite } from "../figures/vega-lite.js";
+import { figureOutputs, renderVegaLite } from "../figures/vega-lite.js";
 import { ROLE_COLOURS } from "../figures/theme.js";
 import { flattenInput } from "../core/inputs.js";
-import { Table } from "../core/table.js";
+import { Table, valueWithCi } from "../core/table.js";
 
 /** What `router-learned` writes as its summary (structurally: stages do not import each other). */
 export interface LearnedRouterSummary {
@@ -32,10 +32,8 @@ export function learnedRouterTable(rs: LearnedRouterSummary[]): Table {
       { key: "logistic", label: "logistic router", format: "pct:1" },
       { key: "predictor", label: "per-model predictors", format: "pct:1" },
       { key: "oracle", label: "oracle", format: "pct:1" },
-      { key: "shareL", label: "share, logistic", format: "pct:0" },
-      { key: "shareL_ci", label: "95% CI" },
-      { key: "shareP", label: "share, predictors", format: "pct:0" },
-      { key: "shareP_ci", label: "95% CI" },
+      ...valueWithCi("shareL", "share, logistic", "pct:0"),
+      ...valueWithCi("shareP", "share, predictors", "pct:0"),
     ],
     rows: rs.map((r) => ({
       pool: r.label, items: r.items, models: r.models, best: r.accuracy.best, logistic: r.accuracy.logistic,
@@ -86,9 +84,7 @@ export default defineStage({
   inputs: { summaries: { kind: "json", description: "`summary` outputs of router-learned stages" } },
   outputs: {
     table: { file: "table.json", kind: "json", schema: Table },
-    spec: { file: "router-learned.vl.json", kind: "json" },
-    svg: { file: "router-learned.svg", kind: "text" },
-    png: { file: "router-learned.png", kind: "binary" },
+    ...figureOutputs("router-learned"),
   },
   async run(ctx) {
     const rs = flattenInput(ctx.inputs.summaries, (x): x is LearnedRouterSummary => typeof x === "object" && x !== null && "share" in x, "router-learned summary");

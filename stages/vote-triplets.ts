@@ -6,12 +6,12 @@
 // gain against rho per pool, triplets binned, with the zero line and the fitted line at the median headroom.
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { renderVegaLite } from "../figures/vega-lite.js";
+import { figureOutputs, renderVegaLite } from "../figures/vega-lite.js";
 import { poolSmallMultiples } from "../figures/small-multiples.js";
 import { ROLE_COLOURS, sequentialRamp } from "../figures/theme.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
 import { flattenInput } from "../core/inputs.js";
-import { Table } from "../core/table.js";
+import { Table, valueWithCi } from "../core/table.js";
 import { allTriplets, modelJackknife, ols, type Triplet } from "../stats/triplet-vote.js";
 
 const Params = z.object({
@@ -158,9 +158,7 @@ export default defineStage({
   outputs: {
     table: { file: "table.json", kind: "json", schema: Table, description: "per pool: triplets, gain, share losing, regression slopes with jackknife intervals" },
     summary: { file: "summary.json", kind: "json" },
-    spec: { file: "vote-triplets.vl.json", kind: "json" },
-    svg: { file: "vote-triplets.svg", kind: "text" },
-    png: { file: "vote-triplets.png", kind: "binary" },
+    ...figureOutputs("vote-triplets"),
   },
   async run(ctx) {
     const matrices = flattenInput(ctx.inputs.matrices, isMatrix, "PoolMatrix");
@@ -194,14 +192,10 @@ export default defineStage({
         { key: "pool", label: "pool", align: "left" },
         { key: "models", label: "models", format: "int" },
         { key: "triplets", label: "triplets", format: "count" },
-        { key: "gain", label: "mean gain", format: "fixed:3" },
-        { key: "gain_ci", label: "95% CI" },
-        { key: "loses", label: "vote loses", format: "pct:0" },
-        { key: "loses_ci", label: "95% CI" },
-        { key: "slope_rho", label: "slope on rho", format: "fixed:2" },
-        { key: "slope_rho_ci", label: "95% CI" },
-        { key: "slope_h", label: "slope on headroom", format: "fixed:2" },
-        { key: "slope_h_ci", label: "95% CI" },
+        ...valueWithCi("gain", "mean gain", "fixed:3"),
+        ...valueWithCi("loses", "vote loses", "pct:0"),
+        ...valueWithCi("slope_rho", "slope on rho", "fixed:2"),
+        ...valueWithCi("slope_h", "slope on headroom", "fixed:2"),
         { key: "ratio", label: "SE jackknife / i.i.d.", format: "ratio:1" },
       ],
       rows: results.map((r) => ({

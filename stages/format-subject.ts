@@ -445,7 +445,7 @@ export default defineStage({
       }),
       notes: ctx.params.matched.filter((m) => m.note).map((m) => `${m.label}: ${m.note}`),
     };
-    const f3 = (v: number) => v.toFixed(3), f2 = (v: number) => v.toFixed(2);
+    const f2 = (v: number) => v.toFixed(2);
     for (const d of r.dependence) {
       const sfx = `${d.format.toLowerCase()}${d.scope === "all" ? "" : `.${d.scope}`}`;
       const on = `${ctx.params.label}, matched models (${ctx.params.matched.map((m) => m.label).join(" + ")}), ${d.format === "MC" ? "multiple choice" : "free response"}, ${d.scope === "all" ? "all" : d.scope} questions (n = ${d.n})`;
@@ -467,19 +467,20 @@ export default defineStage({
         { key: "scope", label: "questions", align: "left" },
         { key: "format", label: "format", align: "left" },
         { key: "beta", label: "beta", format: "fixed:3" },
-        { key: "indep", label: "product of error rates", format: "fixed:3" },
+        { key: "indep", label: "error-rate product", format: "fixed:3" },
         ...valueWithCi("excess", "beta / product", "fixed:2", lvl),
         ...valueWithCi("phi", "phi", "fixed:2", lvl),
-        { key: "diff", label: "FR - MC: ratio; phi" },
+        { key: "diff_excess", label: "FR - MC, ratio" },
+        { key: "diff_phi", label: "FR - MC, phi" },
       ],
       rows: r.dependence.map((d) => ({
         scope: `${d.scope} (${d.n})`, format: d.format, beta: d.beta, indep: d.indep, excess: d.excess, excess_ci: pctCi(d.excessCi, f2),
         phi: d.phi, phi_ci: pctCi(d.phiCi, f2),
-        diff: d.format === "FR" ? `${f2(d.excessDiff!)} (${pctCi(d.excessDiffCi, f2)}); ${f2(d.phiDiff!)} (${pctCi(d.phiDiffCi, f2)})` : null,
+        diff_excess: d.format === "FR" ? `${f2(d.excessDiff!)} (${pctCi(d.excessDiffCi, f2)})` : null,
+        diff_phi: d.format === "FR" ? `${f2(d.phiDiff!)} (${pctCi(d.phiDiffCi, f2)})` : null,
       })),
       notes: [],
     };
-    void f3;
     const spec = figureSpec(r, ctx.params.label);
     const dep = r.dependence.length ? await renderVegaLite(dependenceSpec(r, ctx.params.label) as never) : undefined;
     return {

@@ -33,7 +33,18 @@ section.stage h4 { font: 12px "DejaVu Sans", sans-serif; margin: .4rem 0 0; }
 dl { display: grid; grid-template-columns: 9rem 1fr; gap: .15rem .8rem; margin: .3rem 0; }
 dt { color: var(--muted); } dd { margin: 0; } dd ul { margin: 0; padding-left: 1.1rem; }
 ul.files { font-size: 12px; }
-@media print { a.num { text-decoration: none; } details { display: block; } }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  a.num { text-decoration: none; } details { display: block; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  /* On paper nothing scrolls: wide tables and figures fit the text width, and none is split across pages. */
+  figure.table, figure.figure { width: auto; margin-left: 0; break-inside: avoid; }
+  .table-scroll { overflow: visible; }
+  table { font-size: 7.5pt; width: 100%; }
+  th, td { padding: .1rem .25rem; overflow-wrap: anywhere; }
+  h2, h3 { break-after: avoid; }
+  section.prov, section.stage, section.data { break-inside: avoid; }
+}
 `;
 
 export function pageHtml(options: { body: string; appendix: string; gitCommit?: string }): string {

@@ -53,5 +53,5 @@ export const SERIES = {
   best: "observed, best k",
   random: "observed, random k (mean, 5–95%)",
   sf: "single-factor copula, best k",
-  full: "full Gaussian copula, best k",
+  full: "full Gaussian copula, best k (computed at the dots)",
 } as const;

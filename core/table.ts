@@ -18,3 +18,8 @@ export const Table = z.object({
   notes: z.array(z.string()).default([]),
 });
 export type Table = z.infer<typeof Table>;
+
+/** A value column and its interval column ("<key>_ci", text), the pair every table with intervals has. */
+export function valueWithCi(key: string, label: string, format: string, level = 0.95): z.infer<typeof TableColumn>[] {
+  return [{ key, label, format }, { key: `${key}_ci`, label: `${Math.round(level * 100)}% CI` }];
+}

@@ -47,6 +47,8 @@ export function atomRatioSpec(pairs: PoolPair<AtomRatioCurve>[], options: { titl
     sharedY: true,
     layer: [
       {
+        // One rule per panel (a datum encoding alone would draw one per data row).
+        transform: [{ aggregate: [{ op: "count", as: "n" }], groupby: ["pool"] }],
         mark: { type: "rule", color: ROLE_COLOURS.reference, strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { y: { datum: 1, type: "quantitative" } },
       },

@@ -21,7 +21,7 @@ function layers(log: boolean) {
   const color = {
     field: "series", type: "nominal" as const, title: null,
     scale: { domain: SERIES_ORDER, range: SERIES_COLORS },
-    legend: { orient: "bottom" as const, direction: "vertical" as const, labelLimit: 320 },
+    legend: { orient: "bottom" as const, direction: "vertical" as const, labelLimit: 480 },
   };
   const x = { field: "k", type: "quantitative" as const, title: "k (models in the pool)", scale: { zero: false } };
   return [

@@ -10,25 +10,52 @@ export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "
 
 /**
  * One colour per role, the same in every figure that shows that role (never a second colour for it, never this
- * colour for another role). A new role takes an Okabe–Ito colour no role uses yet; `test/figures/theme.test.ts`
- * checks that no two roles share one.
+ * colour for another role). Okabe–Ito first, then Paul Tol's "muted"/"vibrant" colours for the roles beyond its
+ * eight; `test/figures/theme.test.ts` checks that no two roles share one and that every figure stage draws its
+ * series from this map. A figure never falls back to a categorical palette for a role listed here.
  */
 export const ROLE_COLOURS = {
-  /** beta(k): observed all-wrong rate of the best k models. */
+  /** Observed all-wrong rate (beta(k) of the best k models; the observed tail). */
   observed: "#000000",
-  /** beta(k): observed over random k-subsets (mean line and percentile band). */
-  random: "#0072B2",
+  /** Observed over random k-subsets (mean line and percentile band). */
+  random: "#56B4E9",
   /** The single-factor Gaussian copula's prediction. */
   singleFactor: "#E69F00",
   /** The full Gaussian copula's prediction. */
-  fullCopula: "#D55E00",
+  fullCopula: "#882255",
   /** Verdicts as graded, evaluation artifacts (grader defects, wrong references) included. */
   raw: "#CC79A7",
   /** Verdicts after the audit: all-wrong items that are grader defects or reference errors fixed or removed. */
   audited: "#009E73",
-  /** Reference lines (ratio 1, no effect). */
+  /** Reference lines (ratio 1, no effect, fitted lines). */
   reference: "#8c8c8c",
+  /** Individual models of a pool (dots). */
+  model: "#b8b8b8",
+  /** The best single model (in-sample, or chosen on the training split). */
+  bestSingle: "#0072B2",
+  /** The oracle router / the ceiling 1 - beta. */
+  oracle: "#D55E00",
+  /** Plurality or majority vote. */
+  vote: "#332288",
+  /** A trained router (feature-cell router, logistic router on item text). */
+  router: "#EE3377",
+  /** A router built from per-model correctness predictors (route to the model most likely right). */
+  predictor: "#999933",
+  /** Self-MoA: k samples of one model. */
+  selfMoa: "#661100",
+  /** Heterogeneous ensemble: k different models. */
+  hetero: "#44AA99",
+  /** Multiple-choice answer format (options shown). */
+  multipleChoice: "#117733",
+  /** Free-response answer format (no options). */
+  freeResponse: "#DDCC77",
 } as const;
+export type Role = keyof typeof ROLE_COLOURS;
+
+/** A light-to-role sequential ramp, for positive-only quantities (counts, correlations in [0, 1]). */
+export function sequentialRamp(role: Role): [string, string] {
+  return ["#f7f7f7", ROLE_COLOURS[role]];
+}
 
 export const SIZES = {
   width: 480,
@@ -46,6 +73,9 @@ export function vegaLiteConfig(): Config {
   return {
     font: FONT_FAMILY,
     background: "white",
+    // No per-mark ARIA labels: a 71-model heatmap would carry 5,000 of them (a megabyte of SVG); the paper gives
+    // every figure its alt text and caption instead.
+    aria: false,
     view: { stroke: null },
     range: { category: [...PALETTE] },
     axis: {
@@ -56,15 +86,5 @@ export function vegaLiteConfig(): Config {
     title: { font: FONT_FAMILY, fontSize: SIZES.titleSize, anchor: "start" },
     header: { labelFont: FONT_FAMILY, titleFont: FONT_FAMILY },
     line: { strokeWidth: SIZES.strokeWidth },
-  };
-}
-
-/** Inline style for Observable Plot's root <svg>; Plot's default is system-ui, which resvg would map to an arbitrary face. */
-export function plotStyle(): Record<string, string> {
-  return {
-    fontFamily: `'${FONT_FAMILY}', sans-serif`,
-    fontSize: `${SIZES.labelSize}px`,
-    background: "white",
-    color: "black",
   };
 }

@@ -13,10 +13,36 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   const compiled = vegaLite.compile(themed).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
-    return stableSvgIds(await view.toSVG());
+    return compactSvg(stableSvgIds(await view.toSVG()));
   } finally {
     view.finalize();
   }
+}
+
+const GEOMETRY_ATTRS = /\s(d|transform|x|y|x1|y1|x2|y2|width|height|r|cx|cy|points|stroke-width)="([^"]*)"/g;
+
+/**
+ * Smaller SVG with the same picture: geometry rounded to 0.01 px (vega writes 15-digit coordinates; a hundredth of a
+ * pixel is far below what resvg or a browser resolves) and rgb() colours as hex. Text content is left alone.
+ */
+export function compactSvg(svg: string): string {
+  const round = (v: string) => v.replace(/-?\d+\.\d{3,}/g, (n) => {
+    const r = Math.round(Number(n) * 100) / 100;
+    return String(Object.is(r, -0) ? 0 : r);
+  });
+  const hex = (n: string) => Number(n).toString(16).padStart(2, "0");
+  return svg
+    .replace(GEOMETRY_ATTRS, (_m, name: string, value: string) => ` ${name}="${round(value)}"`)
+    .replace(/rgb\((\d{1,3}), ?(\d{1,3}), ?(\d{1,3})\)/g, (_m, r: string, g: string, b: string) => `#${hex(r)}${hex(g)}${hex(b)}`);
+}
+
+/** The output declarations of a figure stage: the vega-lite spec, its SVG and its PNG, named after the figure. */
+export function figureOutputs<N extends string>(name: N) {
+  return {
+    spec: { file: `${name}.vl.json`, kind: "json" as const },
+    svg: { file: `${name}.svg`, kind: "text" as const },
+    png: { file: `${name}.png`, kind: "binary" as const },
+  };
 }
 
 /** A vega-lite figure stage's three outputs: the spec, its SVG and its PNG (figures/png.ts). */

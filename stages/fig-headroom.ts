@@ -1,25 +1,69 @@
-// `fig-headroom`: per pool, every model's accuracy (dots), the best single model and the ceiling 1 - beta (ticks).
-// The gap between the two ticks is the headroom: all that any router, vote or cascade over the pool could add.
-// Drawn with Observable Plot (a dot/tick chart on a band scale is what Plot does simply); the legend is drawn as
-// text marks on the first row, since Plot's own legends are HTML and would be lost in the SVG.
+// `fig-headroom`: per pool, every model's error rate (dots), the best single model's (tick) and beta, the error rate
+// of the ceiling 1 - beta (diamond, with its 95% Clopper-Pearson interval). The gap between the best model and the
+// ceiling is the headroom: all that any router, vote or cascade over the pool could add. The axis is the share of
+// items wrong on a log scale, reversed and labelled as accuracy, so that 90%, 99% and 99.9% are equally far apart
+// and a pool near the top (GSM8K) is as readable as one far from it (GPQA).
 import { z } from "zod";
 import { defineStage } from "../engine/types.js";
-import { svgToPng } from "../figures/png.js";
-import { plotToSvg } from "../figures/plot.js";
-import { PALETTE } from "../figures/theme.js";
+import { renderVegaLite } from "../figures/vega-lite.js";
+import { ROLE_COLOURS } from "../figures/theme.js";
 import { Table } from "../core/table.js";
 
+const Interval = z.object({ lower: z.number(), upper: z.number() });
 const Row = z.object({
   pool: z.string(),
   beta: z.number(),
   ceiling: z.number(),
+  cp95: Interval.optional(),
   best: z.object({ model: z.string(), accuracy: z.number() }),
 }).passthrough();
 type Row = z.infer<typeof Row>;
 
+const ROLES = { model: "a model", bestSingle: "best single model", oracle: "ceiling 1 − β (95% CI)" } as const;
+/** Error rates below this are drawn at it (log scale): a pool with beta = 0 or a perfect model. */
+const FLOOR = 2e-4;
+
+export function headroomSpec(rows: Row[], dots: { pool: string; accuracy: number }[], label: (p: string) => string) {
+  const err = (acc: number) => Math.max(FLOOR, 1 - acc);
+  const pools = rows.map((r) => label(r.pool));
+  const values = [
+    ...dots.map((d) => ({ pool: d.pool, err: err(d.accuracy), role: ROLES.model, kind: "dot" })),
+    ...rows.map((r) => ({ pool: label(r.pool), err: err(r.best.accuracy), err2: Math.max(FLOOR, r.beta), role: ROLES.bestSingle, kind: "best" })),
+    ...rows.map((r) => ({ pool: label(r.pool), err: Math.max(FLOOR, r.beta), lo: Math.max(FLOOR, r.cp95?.lower ?? r.beta), hi: Math.max(FLOOR, r.cp95?.upper ?? r.beta), role: ROLES.oracle, kind: "ceiling" })),
+  ];
+  const all = values.flatMap((v) => [v.err, "lo" in v ? v.lo : v.err]);
+  const lo = Math.min(...all) / 1.5, hi = Math.min(1, Math.max(...values.map((v) => ("hi" in v ? v.hi : v.err))) * 1.3);
+  const ticks = [0.8, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005].filter((t) => t >= lo && t <= hi);
+  const x = {
+    field: "err", type: "quantitative", title: "accuracy (axis: share of items wrong, log scale)",
+    scale: { type: "log", domain: [hi, lo], nice: false },
+    axis: { values: ticks, labelExpr: "format(1 - datum.value, datum.value < 0.0015 ? '.2%' : datum.value < 0.015 ? '.1%' : '.0%')", labelOverlap: false, grid: true },
+  };
+  const y = { field: "pool", type: "nominal", title: null, sort: pools, axis: { labelFontSize: 11 } };
+  const colour = {
+    field: "role", type: "nominal", title: null,
+    scale: { domain: Object.values(ROLES), range: [ROLE_COLOURS.model, ROLE_COLOURS.bestSingle, ROLE_COLOURS.oracle] },
+    legend: { orient: "bottom", direction: "horizontal", labelLimit: 300 },
+  };
+  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: "Headroom per pool: the best single model against the ceiling 1 − β",
+    width: 560, height: 34 * rows.length,
+    data: { values },
+    layer: [
+      { transform: only("best"), mark: { type: "rule", strokeWidth: 9, opacity: 0.18, color: ROLE_COLOURS.oracle }, encoding: { x, x2: { field: "err2" }, y } },
+      { transform: only("dot"), mark: { type: "point", filled: true, size: 28, opacity: 0.7 }, encoding: { x, y, color: colour } },
+      { transform: only("ceiling"), mark: { type: "rule", strokeWidth: 1.8 }, encoding: { x: { ...x, field: "lo" }, x2: { field: "hi" }, y, color: colour } },
+      { transform: only("best"), mark: { type: "tick", thickness: 3, size: 22, opacity: 1 }, encoding: { x, y, color: colour } },
+      { transform: only("ceiling"), mark: { type: "point", shape: "diamond", filled: true, size: 90, opacity: 1 }, encoding: { x, y, color: colour } },
+    ],
+  };
+}
+
 export default defineStage({
   type: "fig-headroom",
-  description: "Figure: model accuracies, best single model and the co-failure ceiling per pool (Observable Plot)",
+  description: "Figure: model accuracies, best single model and the co-failure ceiling with its interval per pool, on a log-error axis",
   params: z.object({
     /** Pools top to bottom; pools not listed follow in name order. */
     order: z.array(z.string()).default([]),
@@ -32,6 +76,7 @@ export default defineStage({
   outputs: {
     svg: { file: "headroom.svg", kind: "text" },
     png: { file: "headroom.png", kind: "binary" },
+    spec: { file: "headroom.vl.json", kind: "json" },
   },
   async run(ctx) {
     const rows = ctx.inputs.rows as Row[];
@@ -49,25 +94,8 @@ export default defineStage({
       return k < 0 ? ctx.params.order.length : k;
     };
     const sorted = [...rows].sort((a, b) => rank(a.pool) - rank(b.pool) || a.pool.localeCompare(b.pool));
-    const ticks = sorted.map((r) => ({ pool: label(r.pool), best: r.best.accuracy, ceiling: r.ceiling }));
-    const first = ticks.slice(0, 1);
-    const Plot = await import("@observablehq/plot");
-    const svg = await plotToSvg({
-      height: 70 + 44 * ticks.length,
-      marginLeft: 110,
-      marginRight: 110,
-      marginTop: 36,
-      x: { domain: [0, 1], label: "accuracy →", tickFormat: "%", grid: true },
-      y: { domain: ticks.map((t) => t.pool), label: null },
-      marks: [
-        Plot.dot(dots, { x: "accuracy", y: "pool", r: 3.5, fill: "#8c8c8c", fillOpacity: 0.45 }),
-        Plot.link(ticks, { x1: "best", x2: "ceiling", y1: "pool", y2: "pool", stroke: PALETTE[1], strokeWidth: 6, strokeOpacity: 0.35 }),
-        Plot.tickX(ticks, { x: "best", y: "pool", stroke: PALETTE[0], strokeWidth: 2.5 }),
-        Plot.tickX(ticks, { x: "ceiling", y: "pool", stroke: PALETTE[1], strokeWidth: 2.5 }),
-        Plot.text(first, { x: "best", y: "pool", text: () => "best single", dy: -22, textAnchor: "end", fill: PALETTE[0], fontWeight: "bold" }),
-        Plot.text(first, { x: "ceiling", y: "pool", text: () => "ceiling 1 − β", dy: -22, textAnchor: "start", fill: PALETTE[1], fontWeight: "bold" }),
-      ],
-    });
-    return { svg, png: await svgToPng(svg) };
+    const floored = sorted.filter((r) => r.beta < FLOOR || r.best.accuracy > 1 - FLOOR).map((r) => r.pool);
+    if (floored.length) ctx.warn(`pools drawn at the axis floor ${FLOOR} (beta or best error below it): ${floored.join(", ")}`);
+    return renderVegaLite(headroomSpec(sorted, dots, label) as never);
   },
 });

@@ -13,8 +13,11 @@ import { PoolMatrix } from "../core/pool-matrix.js";
 import { flattenInput } from "../core/inputs.js";
 import { GPQA_DOMAINS, gpqaDomain, gpqaJoinKey, type GpqaDomain } from "../core/gpqa.js";
 import { kSubsets } from "../stats/subsets.js";
+import { resampleCounts } from "../stats/bootstrap.js";
+import { quantileSorted } from "../stats/quantile.js";
+import { ROLE_COLOURS } from "../figures/theme.js";
 import { idPart } from "../core/result-ids.js";
-import { Table } from "../core/table.js";
+import { Table, valueWithCi } from "../core/table.js";
 
 const MatchedPair = z.object({
   /** Label in tables and in result ids (e.g. "GPT-4o"). */
@@ -37,6 +40,8 @@ const Params = z.object({
   /** Above this many k-subsets, a seeded uniform sample of this many is used instead of all of them. */
   max_subsets: resourceLimit(z.number().int().positive(), 5_000_000, "size-matched subsets").default(50000),
   level: z.number().gt(0).lt(1).default(0.95),
+  /** Item-bootstrap replicates for the matched models' dependence measures (beta over independence, phi). */
+  bootstrap: z.number().int().min(0).default(2000),
 });
 type Params = z.infer<typeof Params>;
 
@@ -72,7 +77,61 @@ export interface FormatSubjectResult {
   itemsPerScope: Record<Scope, number>;
   pools: PoolBeta[];
   matchedAccuracy: { label: string; mcModel: string; frModel: string; scope: Scope; n: number; mc: number; fr: number }[];
+  /** Matched models, per scope and format: beta, the product of error rates (independence), their ratio, phi. */
+  dependence: DependenceRow[];
   notes: string[];
+}
+
+export interface DependenceRow {
+  scope: Scope;
+  n: number;
+  format: "MC" | "FR";
+  beta: number;
+  /** prod_m (1 - acc_m): beta if the models' errors were independent. */
+  indep: number;
+  /** beta / indep: above 1, the models fail together more than independence predicts. */
+  excess: number;
+  /** Mean pairwise phi of the error indicators. */
+  phi: number;
+  excessCi: [number, number] | null;
+  phiCi: [number, number] | null;
+  /** FR - MC, paired bootstrap over the same items (FR rows only). */
+  excessDiff?: number;
+  excessDiffCi?: [number, number] | null;
+  phiDiff?: number;
+  phiDiffCi?: [number, number] | null;
+}
+
+/**
+ * Dependence of a set of 0/1 rows on the items with weights w (bootstrap counts; 1 each for the plain statistic):
+ * beta, the independence product of error rates, their ratio and the mean pairwise phi of errors.
+ */
+export function dependenceOf(rows: readonly (readonly (0 | 1)[])[], items: readonly number[], w?: ArrayLike<number>): { beta: number; indep: number; excess: number; phi: number } {
+  let n = 0, all = 0;
+  const err = rows.map(() => 0);
+  const both: number[][] = rows.map(() => rows.map(() => 0));
+  items.forEach((i, t) => {
+    const k = w ? w[t]! : 1;
+    if (k === 0) return;
+    n += k;
+    let every = true;
+    for (let a = 0; a < rows.length; a++) {
+      const ea = 1 - rows[a]![i]!;
+      err[a]! += k * ea;
+      if (!ea) every = false;
+      for (let b = a + 1; b < rows.length; b++) both[a]![b]! += k * ea * (1 - rows[b]![i]!);
+    }
+    if (every) all += k;
+  });
+  const e = err.map((x) => x / n);
+  const indep = e.reduce((p, x) => p * x, 1);
+  const phis: number[] = [];
+  for (let a = 0; a < rows.length; a++) for (let b = a + 1; b < rows.length; b++) {
+    const den = Math.sqrt(e[a]! * (1 - e[a]!) * e[b]! * (1 - e[b]!));
+    phis.push(den > 0 ? (both[a]![b]! / n - e[a]! * e[b]!) / den : NaN);
+  }
+  const beta = all / n;
+  return { beta, indep, excess: indep > 0 ? beta / indep : NaN, phi: phis.reduce((x, y) => x + y, 0) / phis.length };
 }
 
 interface Member {
@@ -190,26 +249,61 @@ export function formatSubjectAnalysis(mc: PoolMatrix[], fr: PoolMatrix[], params
       }
     });
   }
+  const dependence: DependenceRow[] = [];
+  if (params.matched.length >= 2) {
+    const mcRows = params.matched.map((p) => mcAll.find((m) => m.name === p.mc || m.name.startsWith(`${p.mc} [`))!.row);
+    const frRows = params.matched.map((p) => frAll.find((m) => m.name === p.fr || m.name.startsWith(`${p.fr} [`))!.row);
+    const lo = (1 - params.level) / 2;
+    const pct = (xs: number[]): [number, number] | null => {
+      const f = xs.filter(Number.isFinite).sort((a, b) => a - b);
+      return f.length ? [quantileSorted(f, lo), quantileSorted(f, 1 - lo)] : null;
+    };
+    SCOPES.forEach((scope, sIdx) => {
+      const idx = scopeIdx[scope];
+      if (idx.length === 0) return;
+      const mc0 = dependenceOf(mcRows, idx), fr0 = dependenceOf(frRows, idx);
+      // Paired: each replicate resamples the same items for both formats.
+      const reps: { mcE: number; mcP: number; frE: number; frP: number }[] = [];
+      const counts = new Uint32Array(idx.length);
+      for (let b = 0; b < params.bootstrap; b++) {
+        resampleCounts(seed + 7 + sIdx, b, idx.length, counts);
+        const m = dependenceOf(mcRows, idx, counts), f = dependenceOf(frRows, idx, counts);
+        reps.push({ mcE: m.excess, mcP: m.phi, frE: f.excess, frP: f.phi });
+      }
+      const boot = params.bootstrap > 0;
+      dependence.push({ scope, n: idx.length, format: "MC", ...mc0, excessCi: boot ? pct(reps.map((r) => r.mcE)) : null, phiCi: boot ? pct(reps.map((r) => r.mcP)) : null });
+      dependence.push({
+        scope, n: idx.length, format: "FR", ...fr0, excessCi: boot ? pct(reps.map((r) => r.frE)) : null, phiCi: boot ? pct(reps.map((r) => r.frP)) : null,
+        excessDiff: fr0.excess - mc0.excess, excessDiffCi: boot ? pct(reps.map((r) => r.frE - r.mcE)) : null,
+        phiDiff: fr0.phi - mc0.phi, phiDiffCi: boot ? pct(reps.map((r) => r.frP - r.mcP)) : null,
+      });
+    });
+    notes.push(`dependence of the matched models: ${params.bootstrap} paired item-bootstrap replicates per subject (percentile intervals; a replicate without errors in a model has no phi and is skipped)`);
+  }
   const itemsPerScope = Object.fromEntries(SCOPES.map((s) => [s, scopeIdx[s].length])) as Record<Scope, number>;
-  return { items: N, itemsPerScope, pools, matchedAccuracy, notes };
+  return { items: N, itemsPerScope, pools, matchedAccuracy, dependence, notes };
 }
 
 function figureSpec(result: FormatSubjectResult, label: string) {
-  // Whole pools first (MC, size-matched MC, FR), then the matched models (MC, FR).
+  // Whole pools first (MC, size-matched MC, FR), then the matched models (MC, FR). Colour = answer format (one
+  // role colour each); the bar's shade says which pool.
   const rank = (p: PoolBeta) => (p.kind === "matched" ? 10 : 0) + (p.kind === "size-matched" ? 1 : 0) + (p.format === "FR" ? 2 : 0);
+  const kindLabel = (p: PoolBeta) => (p.kind === "matched" ? "matched models" : p.kind === "size-matched" ? "MC, mean over pools the size of FR" : "whole pool");
   const values = result.pools
     .filter((p) => p.kind !== "pool")
     .sort((a, b) => rank(a) - rank(b))
     .flatMap((p) => p.scopes.filter((s) => s.n > 0).map((s) => ({
-      series: p.label, format: p.format, scope: s.scope === "all" ? `all (${s.n})` : `${s.scope} (${s.n})`,
+      series: p.label, format: p.format === "MC" ? "multiple choice" : "free response", kind: kindLabel(p),
+      scope: s.scope === "all" ? `all (${s.n})` : `${s.scope} (${s.n})`,
       beta: s.beta, lower: s.lower ?? s.beta, upper: s.upper ?? s.beta,
     })));
   const seriesOrder = [...new Set(values.map((v) => v.series))];
   const scopeOrder = [...new Set(values.map((v) => v.scope))];
+  const kinds = ["whole pool", "MC, mean over pools the size of FR", "matched models"].filter((k) => values.some((v) => v.kind === k));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 460, height: 260,
-    title: `${label}: beta by answer format and subject`,
+    title: `${label}: β by answer format and subject`,
     data: { values },
     encoding: {
       x: { field: "scope", type: "nominal", title: "questions (n)", sort: scopeOrder, axis: { labelAngle: 0 } },
@@ -217,14 +311,42 @@ function figureSpec(result: FormatSubjectResult, label: string) {
     },
     layer: [
       {
-        mark: { type: "bar" },
+        mark: { type: "bar", stroke: "black", strokeWidth: 0.5 },
         encoding: {
-          y: { field: "beta", type: "quantitative", title: "all-wrong rate beta (95% CP interval)", scale: { domain: [0, 1] } },
-          color: { field: "series", type: "nominal", title: null, sort: seriesOrder, legend: { orient: "bottom", direction: "vertical", labelLimit: 420 } },
+          y: { field: "beta", type: "quantitative", title: "all-wrong rate β (95% CP interval)", scale: { domain: [0, 1] } },
+          color: { field: "format", type: "nominal", title: null, scale: { domain: ["multiple choice", "free response"], range: [ROLE_COLOURS.multipleChoice, ROLE_COLOURS.freeResponse] }, legend: { orient: "bottom", direction: "horizontal" } },
+          opacity: { field: "kind", type: "ordinal", sort: kinds, title: null, scale: { domain: kinds, range: kinds.map((k) => (k === "whole pool" ? 1 : k === "matched models" ? 0.45 : 0.7)) }, legend: { orient: "bottom", direction: "vertical", labelLimit: 320 } },
         },
       },
       { mark: { type: "rule", color: "black" }, encoding: { y: { field: "lower", type: "quantitative" }, y2: { field: "upper" } } },
     ],
+  };
+}
+
+/** The matched models' dependence: beta over the independence product, and phi, per subject and format. */
+function dependenceSpec(result: FormatSubjectResult, label: string) {
+  const values = result.dependence.flatMap((d) => [
+    { measure: "β / product of error rates", scope: d.scope === "all" ? `all (${d.n})` : `${d.scope} (${d.n})`, format: d.format === "MC" ? "multiple choice" : "free response", value: d.excess, lower: d.excessCi?.[0] ?? d.excess, upper: d.excessCi?.[1] ?? d.excess },
+    { measure: "φ of the two models' errors", scope: d.scope === "all" ? `all (${d.n})` : `${d.scope} (${d.n})`, format: d.format === "MC" ? "multiple choice" : "free response", value: d.phi, lower: d.phiCi?.[0] ?? d.phi, upper: d.phiCi?.[1] ?? d.phi },
+  ]);
+  const scopes = [...new Set(values.map((v) => v.scope))];
+  const colour = { field: "format", type: "nominal", title: null, scale: { domain: ["multiple choice", "free response"], range: [ROLE_COLOURS.multipleChoice, ROLE_COLOURS.freeResponse] }, legend: { orient: "bottom", direction: "horizontal" } };
+  const x = { field: "scope", type: "nominal", title: null, sort: scopes, axis: { labelAngle: 0 } };
+  const xOffset = { field: "format", type: "nominal", sort: ["multiple choice", "free response"] };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: `${label}, the same two models in both formats: dependence beyond accuracy`, subtitle: "95% paired item-bootstrap intervals; dashed: independence (ratio 1, φ 0)" },
+    data: { values },
+    facet: { column: { field: "measure", type: "nominal", title: null, sort: ["β / product of error rates", "φ of the two models' errors"] } },
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 340, height: 220,
+      layer: [
+        { mark: { type: "rule", strokeDash: [4, 3], color: ROLE_COLOURS.reference }, encoding: { y: { field: "ref", type: "quantitative" } }, transform: [{ aggregate: [{ op: "count", as: "n" }], groupby: ["measure"] }, { calculate: "datum.measure === 'β / product of error rates' ? 1 : 0", as: "ref" }] },
+        { mark: { type: "rule", strokeWidth: 2.5 }, encoding: { x, xOffset, y: { field: "lower", type: "quantitative" }, y2: { field: "upper" }, color: colour } },
+        { mark: { type: "point", filled: true, size: 70, opacity: 1, stroke: "black", strokeWidth: 0.5 }, encoding: { x, xOffset, y: { field: "value", type: "quantitative", title: null, scale: { zero: true } }, color: colour } },
+      ],
+    },
   };
 }
 
@@ -245,6 +367,9 @@ export default defineStage({
     spec: { file: "format-subject.vl.json", kind: "json" },
     svg: { file: "format-subject.svg", kind: "text" },
     png: { file: "format-subject.png", kind: "binary" },
+    "table-dependence": { file: "table-dependence.json", kind: "json", schema: Table, description: "matched models: beta, independence product, their ratio and phi per subject and format, bootstrap intervals" },
+    "dependence-svg": { file: "dependence.svg", kind: "text" },
+    "dependence-png": { file: "dependence.png", kind: "binary" },
   },
   async run(ctx) {
     const mc = flattenInput(ctx.inputs.mc, isMatrix, "PoolMatrix");
@@ -320,7 +445,47 @@ export default defineStage({
       }),
       notes: ctx.params.matched.filter((m) => m.note).map((m) => `${m.label}: ${m.note}`),
     };
+    const f2 = (v: number) => v.toFixed(2);
+    for (const d of r.dependence) {
+      const sfx = `${d.format.toLowerCase()}${d.scope === "all" ? "" : `.${d.scope}`}`;
+      const on = `${ctx.params.label}, matched models (${ctx.params.matched.map((m) => m.label).join(" + ")}), ${d.format === "MC" ? "multiple choice" : "free response"}, ${d.scope === "all" ? "all" : d.scope} questions (n = ${d.n})`;
+      const ci = (c: [number, number] | null | undefined) => (c ? { lower: c[0], upper: c[1], level: lvl, method: `percentile item bootstrap (${ctx.params.bootstrap} replicates, paired across formats)` } : undefined);
+      ctx.publish(`${p}.matched.indep.${sfx}`, d.indep, { format: "fixed:3", description: `${on}: product of the models' error rates (beta if their errors were independent)` });
+      ctx.publish(`${p}.matched.excess.${sfx}`, d.excess, { format: "ratio:2", ci: ci(d.excessCi), description: `${on}: beta over the independence product` });
+      ctx.publish(`${p}.matched.phi.${sfx}`, d.phi, { format: "fixed:2", ci: ci(d.phiCi), description: `${on}: phi of the two models' error indicators` });
+      if (d.format === "FR") {
+        const sc = d.scope === "all" ? "" : `.${d.scope}`;
+        ctx.publish(`${p}.matched.excess.diff${sc}`, d.excessDiff!, { format: "fixed:2", ci: ci(d.excessDiffCi), description: `${on.replace(", free response", "")}: free response minus multiple choice, beta over the independence product` });
+        ctx.publish(`${p}.matched.phi.diff${sc}`, d.phiDiff!, { format: "fixed:2", ci: ci(d.phiDiffCi), description: `${on.replace(", free response", "")}: free response minus multiple choice, phi of errors` });
+      }
+    }
+    const pctCi = (c: [number, number] | null | undefined, f: (v: number) => string) => (c ? `${f(c[0])}–${f(c[1])}` : null);
+    const tableDependence: Table = {
+      title: `${ctx.params.label}: the matched models' co-failure beyond their accuracy`,
+      caption: `The same ${ctx.params.matched.length} model families (${ctx.params.matched.map((m) => m.label).join(", ")}) in both formats, per subject: beta, the product of their error rates (what beta would be if their errors were independent), beta over that product, and the phi coefficient of their error indicators, with ${Math.round(lvl * 100)}% percentile intervals from ${ctx.params.bootstrap} item-bootstrap replicates (paired across formats, so FR - MC has its own interval).`,
+      columns: [
+        { key: "scope", label: "questions", align: "left" },
+        { key: "format", label: "format", align: "left" },
+        { key: "beta", label: "beta", format: "fixed:3" },
+        { key: "indep", label: "error-rate product", format: "fixed:3" },
+        ...valueWithCi("excess", "beta / product", "fixed:2", lvl),
+        ...valueWithCi("phi", "phi", "fixed:2", lvl),
+        { key: "diff_excess", label: "FR - MC, ratio" },
+        { key: "diff_phi", label: "FR - MC, phi" },
+      ],
+      rows: r.dependence.map((d) => ({
+        scope: `${d.scope} (${d.n})`, format: d.format, beta: d.beta, indep: d.indep, excess: d.excess, excess_ci: pctCi(d.excessCi, f2),
+        phi: d.phi, phi_ci: pctCi(d.phiCi, f2),
+        diff_excess: d.format === "FR" ? `${f2(d.excessDiff!)} (${pctCi(d.excessDiffCi, f2)})` : null,
+        diff_phi: d.format === "FR" ? `${f2(d.phiDiff!)} (${pctCi(d.phiDiffCi, f2)})` : null,
+      })),
+      notes: [],
+    };
     const spec = figureSpec(r, ctx.params.label);
-    return { table, "table-matched": tableMatched, summary: r, ...(await renderVegaLite(spec as never)) };
+    const dep = r.dependence.length ? await renderVegaLite(dependenceSpec(r, ctx.params.label) as never) : undefined;
+    return {
+      table, "table-matched": tableMatched, summary: r, ...(await renderVegaLite(spec as never)),
+      "table-dependence": tableDependence, "dependence-svg": dep?.svg ?? "<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "dependence-png": dep?.png ?? new Uint8Array(),
+    };
   },
 });

@@ -21,6 +21,9 @@ export const stageCatalog: Record<string, string> = {
   paper: "stages/paper.ts",
   pool: "stages/pool.ts",
   "pool-summary": "stages/pool-summary.ts",
+  "router-learned": "stages/router-learned.ts",
+  "router-learned-summary": "stages/router-learned-summary.ts",
   routing: "stages/routing.ts",
   "self-moa": "stages/self-moa.ts",
+  "vote-triplets": "stages/vote-triplets.ts",
 };

@@ -202,7 +202,7 @@ function heatmapSpec(result: JudgePanelResult, name: (g: string) => string, labe
       y: { field: "a", type: "nominal", sort: order, title: null, axis: { labelLimit: 160, grid: false, ticks: false, domain: false } },
     },
     layer: [
-      { mark: "rect", encoding: { color: { field: "kappa", type: "quantitative", title: "kappa", scale: { scheme: "blues", domain: [0.5, 1] } } } },
+      { mark: "rect", encoding: { color: { field: "kappa", type: "quantitative", title: "kappa", scale: { scheme: "viridis", reverse: true, domain: [0.5, 1] } } } },
       {
         mark: { type: "text", fontSize: 12, baseline: "middle", align: "center" },
         encoding: {

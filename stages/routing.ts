@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineStage, resourceLimit } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
+import { ROLE_COLOURS } from "../figures/theme.js";
 import { rngStream } from "../stats/rng.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import { allWrongCount } from "../stats/cofailure.js";
@@ -129,17 +130,21 @@ export function routingAnalysis(matrix: PoolMatrix, params: Params, seed: number
   };
 }
 
+const SIGNAL_BEST = "oracle w.p. q, else best single";
+const SIGNAL_RANDOM = "oracle w.p. q, else a random model";
+
 function curveSpec(result: RoutingResult, label: string) {
   const lines: { q: number; accuracy: number; policy: string }[] = [];
   const flat = (policy: string, a: number) => { lines.push({ q: 0, accuracy: a, policy }, { q: 1, accuracy: a, policy }); };
-  for (const p of result.curve) lines.push({ q: p.q, accuracy: p.accuracy, policy: "oracle w.p. q, else best single" });
-  for (const p of result.curve) lines.push({ q: p.q, accuracy: p.randomFallback, policy: "oracle w.p. q, else random model" });
-  flat("oracle (1 - beta)", result.oracle);
+  for (const p of result.curve) lines.push({ q: p.q, accuracy: p.accuracy, policy: SIGNAL_BEST });
+  for (const p of result.curve) lines.push({ q: p.q, accuracy: p.randomFallback, policy: SIGNAL_RANDOM });
+  const roles: [string, string][] = [[SIGNAL_BEST, ROLE_COLOURS.reference], [SIGNAL_RANDOM, ROLE_COLOURS.reference]];
+  flat("oracle (1 − β)", result.oracle); roles.push(["oracle (1 − β)", ROLE_COLOURS.oracle]);
   const mainRouter = result.routers.find((r) => r.name === result.main)!;
-  if (result.main !== "none") flat(`CV router (${mainRouter.features.join(", ")})`, mainRouter.accuracy);
-  if (result.vote !== null) flat("plurality vote", result.vote);
-  flat("best single model", result.bestSingle);
-  const order = [...new Set(lines.map((l) => l.policy))];
+  if (result.main !== "none") { const n = `CV router (${mainRouter.features.join(", ")})`; flat(n, mainRouter.accuracy); roles.push([n, ROLE_COLOURS.router]); }
+  if (result.vote !== null) { flat("plurality vote", result.vote); roles.push(["plurality vote", ROLE_COLOURS.vote]); }
+  flat("best single model", result.bestSingle); roles.push(["best single model", ROLE_COLOURS.bestSingle]);
+  const order = roles.map(([p]) => p);
   const ys = lines.map((l) => l.accuracy);
   const lo = Math.max(0, Math.floor((Math.min(...ys) - 0.02) * 50) / 50), hi = Math.min(1, Math.ceil((Math.max(...ys) + 0.02) * 50) / 50);
   return {
@@ -147,14 +152,14 @@ function curveSpec(result: RoutingResult, label: string) {
     width: 380, height: 260,
     title: `${label}: accuracy vs routing-signal strength`,
     data: { values: lines },
-    mark: { type: "line", clip: true },
+    mark: { type: "line", clip: true, strokeWidth: 2 },
     encoding: {
       x: { field: "q", type: "quantitative", title: "routing-signal strength q", scale: { domain: [0, 1] } },
       y: { field: "accuracy", type: "quantitative", title: "accuracy", scale: { domain: [lo, hi] } },
-      color: { field: "policy", type: "nominal", title: null, sort: order, legend: { orient: "bottom", direction: "vertical", labelLimit: 400 } },
+      color: { field: "policy", type: "nominal", title: null, sort: order, scale: { domain: order, range: roles.map(([, c]) => c) }, legend: { orient: "bottom", direction: "vertical", labelLimit: 400 } },
       strokeDash: {
         field: "policy", type: "nominal", sort: order, title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 400 },
-        scale: { domain: order, range: order.map((p) => (p.startsWith("oracle w.p.") ? [1, 0] : [5, 3])) },
+        scale: { domain: order, range: order.map((p) => (p === SIGNAL_BEST ? [1, 0] : p === SIGNAL_RANDOM ? [2, 2] : [6, 3])) },
       },
     },
   };

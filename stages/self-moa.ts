@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineStage, resourceLimit } from "../engine/types.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
+import { ROLE_COLOURS } from "../figures/theme.js";
 import { rngStream } from "../stats/rng.js";
 import { PoolMatrix } from "../core/pool-matrix.js";
 import { flattenInput } from "../core/inputs.js";
@@ -23,8 +24,11 @@ const Params = z.object({
   /** Matched sets kept per (self model, k), drawn uniformly among all matched k-sets (seeded rejection sampling). */
   sets_per_model: resourceLimit(z.number().int().positive(), 100_000, "matched sets per model").default(200),
   max_draws: resourceLimit(z.number().int().positive(), 10_000_000, "random draws").default(20000),
-  /** A self model enters the curves only if it has at least this many matched sets at every k >= 2 (k = 1 is the model itself). */
-  min_sets: z.number().int().positive().default(10),
+  /**
+   * A self model enters the curves at ensemble size k when it has at least this many matched heterogeneous k-sets
+   * (k = 1 is the model itself): the strongest models, which few k-sets can match, stay in wherever they can.
+   */
+  min_sets: z.number().int().positive().default(1),
   /** Ensemble sizes whose all-wrong rates are published (those above k_max are skipped). */
   publish_k: z.array(z.number().int().min(1)).default([5]),
   /** k at which the heterogeneous sets' mean pairwise error correlation is published; default max(publish_k) <= k_max. */
@@ -54,9 +58,12 @@ export interface SelfMoaResult {
   kMax: number;
   tolerance: number;
   models: SelfMoaModelRow[];
-  /** Self models entering the curves (matched at every k). */
+  /** Self models matched at every k. */
   eligible: string[];
-  curve: { k: number; self: number; hetero: number; heteroMcError: number; heteroRho: number | null }[];
+  /** Per k: means over the self models matched at that k (`models`); `gap` = self - hetero, paired per model. */
+  curve: { k: number; self: number; hetero: number; heteroMcError: number; heteroRho: number | null; gap: number; nModels: number; models: string[] }[];
+  /** Per self model: the largest k at which it has matched sets. */
+  lastMatchedK: Record<string, number>;
   selfRho: number;
   notes: string[];
 }
@@ -123,46 +130,64 @@ export function selfMoaAnalysis(matrix: PoolMatrix, params: Params, seed: number
     rows.push(row);
   }
 
-  const eligibleRows = rows.filter((r) => r.heteroSets.slice(1).every((n) => n >= params.min_sets) && Number.isFinite(r.selfRho));
-  const dropped = rows.filter((r) => !eligibleRows.includes(r));
-  if (dropped.length) {
-    notes.push(`${dropped.length} self model(s) without >= ${params.min_sets} matched heterogeneous sets at every k (or with an undefined self rho) are left out of the curves: ${dropped.map((r) => `${r.model} (acc ${r.accuracy.toFixed(3)})`).join(", ")}`);
+  const valid = rows.filter((r) => Number.isFinite(r.selfRho));
+  if (valid.length < rows.length) notes.push(`${rows.length - valid.length} self model(s) never or always wrong have no self rho and are left out: ${rows.filter((r) => !valid.includes(r)).map((r) => r.model).join(", ")}`);
+  const matchedAt = (r: SelfMoaModelRow, k: number) => k === 1 || r.heteroSets[k - 1]! >= params.min_sets;
+  const eligibleRows = valid.filter((r) => r.heteroSets.every((_, j) => matchedAt(r, j + 1)));
+  const lastMatchedK: Record<string, number> = {};
+  for (const r of valid) { let k = 1; while (k < kMax && matchedAt(r, k + 1)) k++; lastMatchedK[r.model] = k; }
+  for (let k = 2; k <= kMax; k++) {
+    const out = valid.filter((r) => !matchedAt(r, k) && matchedAt(r, k - 1));
+    if (out.length) notes.push(`from k = ${k} on, no matched heterogeneous set for: ${out.map((r) => `${r.model} (acc ${r.accuracy.toFixed(3)})`).join(", ")}`);
   }
-  if (eligibleRows.length === 0) throw new Error(`self-moa ${matrix.pool}: no self model has matched heterogeneous sets at every k (tolerance ${params.tolerance}); widen the tolerance`);
+  if (valid.length === 0) throw new Error(`self-moa ${matrix.pool}: no self model with a defined self rho`);
   const curve = [];
   for (let k = 1; k <= kMax; k++) {
-    const mcs = eligibleRows.map((r) => r.heteroMcError[k - 1]!);
+    const inK = valid.filter((r) => matchedAt(r, k));
+    if (inK.length === 0) throw new Error(`self-moa ${matrix.pool}: no self model has a matched heterogeneous ${k}-set (tolerance ${params.tolerance}); widen the tolerance or lower k_max`);
+    const mcs = inK.map((r) => r.heteroMcError[k - 1]!);
+    const rhos = inK.map((r) => r.heteroRho[k - 1]).filter((x): x is number => x !== null);
     curve.push({
       k,
-      self: mean(eligibleRows.map((r) => r.selfBeta[k - 1])),
-      hetero: mean(eligibleRows.map((r) => r.heteroBeta[k - 1]!)),
-      // Independent per-model estimates: the SE of their mean.
+      self: mean(inK.map((r) => r.selfBeta[k - 1]!)),
+      hetero: mean(inK.map((r) => r.heteroBeta[k - 1]!)),
+      // Independent per-model estimates: the SE of their mean (the self rates are exact, so it is also the gap's).
       heteroMcError: Math.sqrt(mcs.reduce((a, x) => a + x * x, 0)) / mcs.length,
-      heteroRho: k >= 2 ? mean(eligibleRows.map((r) => r.heteroRho[k - 1]!)) : null,
+      heteroRho: k >= 2 && rhos.length ? mean(rhos) : null,
+      gap: mean(inK.map((r) => r.selfBeta[k - 1]! - r.heteroBeta[k - 1]!)),
+      nModels: inK.length,
+      models: inK.map((r) => r.model),
     });
   }
   return {
     pool: matrix.pool, kMax, tolerance: params.tolerance, models: rows, eligible: eligibleRows.map((r) => r.model),
-    curve, selfRho: mean(eligibleRows.map((r) => r.selfRho)), notes,
+    curve, lastMatchedK, selfRho: mean(valid.map((r) => r.selfRho)), notes,
   };
 }
 
-function curveSpec(result: SelfMoaResult, label: string) {
+function curveSpec(result: SelfMoaResult, label: string, nItems: number) {
+  const SELF = "Self-MoA: k samples of one model", HET = "heterogeneous: k models of matched mean accuracy";
+  const z = 1.959963984540054;
   const values = result.curve.flatMap((p) => [
-    { k: p.k, rate: p.self, ensemble: "Self-MoA (k samples of one model)" },
-    { k: p.k, rate: p.hetero, ensemble: "Heterogeneous (k models, matched accuracy)" },
+    { k: p.k, rate: p.self, lo: p.self, hi: p.self, ensemble: SELF, n: p.nModels },
+    { k: p.k, rate: p.hetero, lo: Math.max(0, p.hetero - z * p.heteroMcError), hi: p.hetero + z * p.heteroMcError, ensemble: HET, n: p.nModels },
   ]);
+  const colour = { field: "ensemble", type: "nominal", title: null, scale: { domain: [SELF, HET], range: [ROLE_COLOURS.selfMoa, ROLE_COLOURS.hetero] }, legend: { orient: "bottom", direction: "vertical", labelLimit: 400, symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } };
+  const x = { field: "k", type: "quantitative", title: "ensemble size k", axis: { tickMinStep: 1, format: "d" }, scale: { domain: [1, result.kMax] } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: 400, height: 260,
-    title: `${label}: all-wrong rate vs ensemble size`,
+    title: { text: `${label}: all-wrong rate β against ensemble size`, subtitle: [`${nItems} items. Band: 95% Monte-Carlo interval of the heterogeneous mean.`, "Numbers: self models with a matched set at k (the set shrinks with k)."] },
     data: { values },
-    encoding: {
-      x: { field: "k", type: "quantitative", title: "ensemble size k", axis: { tickMinStep: 1, format: "d" }, scale: { domain: [1, result.kMax] } },
-      y: { field: "rate", type: "quantitative", title: "all-wrong rate (beta)", scale: { zero: true } },
-      color: { field: "ensemble", type: "nominal", title: null, legend: { orient: "bottom", direction: "vertical", labelLimit: 400 } },
-    },
-    layer: [{ mark: { type: "line", point: true } }],
+    layer: [
+      { mark: { type: "area", opacity: 0.25 }, encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color: colour } },
+      { mark: { type: "line", point: true, strokeWidth: 2 }, encoding: { x, y: { field: "rate", type: "quantitative", title: "all-wrong rate β", scale: { zero: true } }, color: colour } },
+      {
+        transform: [{ filter: `datum.ensemble === '${SELF}'` }],
+        mark: { type: "text", baseline: "bottom", dy: -6, fontSize: 9, color: ROLE_COLOURS.reference },
+        encoding: { x, y: { value: 258 }, text: { field: "n", type: "quantitative" } },
+      },
+    ],
   };
 }
 
@@ -191,33 +216,41 @@ export default defineStage({
     for (const n of result.notes) ctx.log(n);
     const N = matrix.items.length;
 
+    const z = 1.959963984540054;
     for (const k of ctx.params.publish_k) {
       if (k > result.kMax) { ctx.warn(`publish_k ${k} > k_max ${result.kMax}: skipped`); continue; }
-      const c = result.curve[k - 1];
-      ctx.publish(`${p}.selfmoa.beta.k${k}`, c.self, { format: "fixed:3", description: `${label}: all-wrong rate of a ${k}-sample Self-MoA, mean over ${result.eligible.length} models (exact from pass counts)` });
-      ctx.publish(`${p}.hetero.beta.k${k}`, c.hetero, { format: "fixed:3", mcError: c.heteroMcError, description: `${label}: all-wrong rate of ${k} different models at matched mean accuracy (±${result.tolerance})` });
+      const c = result.curve[k - 1]!;
+      const over = `mean over the ${c.nModels} self models with a matched heterogeneous ${k}-set`;
+      ctx.publish(`${p}.selfmoa.beta.k${k}`, c.self, { format: "fixed:3", description: `${label}: all-wrong rate of a ${k}-sample Self-MoA, ${over} (exact from pass counts)` });
+      ctx.publish(`${p}.hetero.beta.k${k}`, c.hetero, { format: "fixed:3", mcError: c.heteroMcError, ci: { lower: c.hetero - z * c.heteroMcError, upper: c.hetero + z * c.heteroMcError, level: 0.95, method: "Monte-Carlo error of the matched-set means" }, description: `${label}: all-wrong rate of ${k} different models at matched mean accuracy (±${result.tolerance}), ${over}` });
+      ctx.publish(`${p}.selfmoa.gap.k${k}`, c.gap, { format: "fixed:3", mcError: c.heteroMcError, ci: { lower: c.gap - z * c.heteroMcError, upper: c.gap + z * c.heteroMcError, level: 0.95, method: "Monte-Carlo error of the matched-set means" }, description: `${label}: Self-MoA minus heterogeneous all-wrong rate at k = ${k}, paired per self model, ${over}` });
+      ctx.publish(`${p}.selfmoa.n.models.k${k}`, c.nModels, { format: "int", description: `${label}: self models with a matched heterogeneous ${k}-set` });
+      ctx.publish(`${p}.selfmoa.n.dropped.k${k}`, result.models.length - c.nModels, { format: "int", description: `${label}: self models without a matched heterogeneous ${k}-set (left out at k = ${k})` });
     }
     const rhoK = Math.min(ctx.params.rho_k ?? Math.max(2, ...ctx.params.publish_k.filter((k) => k <= result.kMax)), result.kMax);
-    ctx.publish(`${p}.selfmoa.rho`, result.selfRho, { format: "fixed:2", description: `${label}: error correlation between two samples of the same model, mean over ${result.eligible.length} models` });
-    const heteroRho = result.curve[rhoK - 1].heteroRho;
+    ctx.publish(`${p}.selfmoa.rho`, result.selfRho, { format: "fixed:2", description: `${label}: error correlation between two samples of the same model, mean over ${result.models.length} self models` });
+    const heteroRho = result.curve[rhoK - 1]!.heteroRho;
     if (heteroRho === null) throw new Error(`self-moa ${matrix.pool}: no heterogeneous ${rhoK}-set has a defined error correlation`);
     ctx.publish(`${p}.hetero.rho`, heteroRho, { format: "fixed:2", description: `${label}: mean pairwise error correlation within matched heterogeneous ${rhoK}-model sets` });
     ctx.publish(`${p}.selfmoa.kmax`, result.kMax, { format: "int", description: `${label}: largest self-ensemble size (samples per query)` });
-    ctx.publish(`${p}.selfmoa.n.models`, result.eligible.length, { format: "int", description: `${label}: self models matched at every k` });
+    ctx.publish(`${p}.selfmoa.n.models`, result.models.length, { format: "int", description: `${label}: self models (models with ${result.kMax} samples on every query)` });
+    ctx.publish(`${p}.selfmoa.n.items`, N, { format: "int", description: `${label}: queries` });
 
     const table: Table = {
       title: `${label}: Self-MoA vs heterogeneous ensembles at matched accuracy`,
-      caption: `All-wrong rate (beta) of k samples of one model (exact, C(n-c,k)/C(n,k) averaged over ${N} queries) vs one sample each of k different models whose mean accuracy is within ±${result.tolerance} of that model's (mean over up to ${ctx.params.sets_per_model} uniformly drawn matched sets), averaged over ${result.eligible.length} self models. Self rho (two samples of one model) = ${result.selfRho.toFixed(3)}.`,
+      caption: `All-wrong rate (beta) of k samples of one model (exact, C(n-c,k)/C(n,k) averaged over ${N} queries) vs one sample each of k different models whose mean accuracy is within ±${result.tolerance} of that model's (mean over up to ${ctx.params.sets_per_model} uniformly drawn matched sets), averaged over the self models that have a matched k-set (column "models"; the strongest drop out first). MC SE: Monte-Carlo standard error of the heterogeneous mean (the Self-MoA rates are exact). Gap: paired per self model.`,
       columns: [
         { key: "k", label: "k", format: "int", align: "right" },
+        { key: "n", label: "models", format: "int", align: "right" },
         { key: "self", label: "beta, Self-MoA", format: "fixed:3", align: "right" },
         { key: "hetero", label: "beta, heterogeneous", format: "fixed:3", align: "right" },
+        { key: "mc", label: "MC SE", format: "fixed:4", align: "right" },
         { key: "gap", label: "self - hetero", format: "fixed:3", align: "right" },
         { key: "self_rho", label: "rho, self", format: "fixed:3", align: "right" },
         { key: "hetero_rho", label: "rho, heterogeneous", format: "fixed:3", align: "right" },
       ],
       rows: result.curve.map((c) => ({
-        k: c.k, self: c.self, hetero: c.hetero, gap: c.self - c.hetero,
+        k: c.k, n: c.nModels, self: c.self, hetero: c.hetero, mc: c.heteroMcError, gap: c.gap,
         self_rho: c.k >= 2 ? result.selfRho : null, hetero_rho: c.heteroRho,
       })),
       notes: result.notes,
@@ -225,22 +258,25 @@ export default defineStage({
     const K = result.kMax;
     const tableModels: Table = {
       title: `${label}: self models`,
-      caption: `Per model with ${K} samples per query: accuracy (mean pass rate), error correlation between two of its samples, and the all-wrong rate at k = ${K} for its self-ensemble and for matched heterogeneous ${K}-sets.`,
+      caption: `Per model with ${K} samples per query: accuracy (mean pass rate), error correlation between two of its samples, the largest k with a matched heterogeneous set, and the all-wrong rates at that k.`,
       columns: [
         { key: "model", label: "model", align: "left" },
         { key: "accuracy", label: "accuracy", format: "fixed:3", align: "right" },
         { key: "self_rho", label: "rho, self", format: "fixed:3", align: "right" },
-        { key: "self_beta", label: `beta, self k=${K}`, format: "fixed:3", align: "right" },
-        { key: "hetero_beta", label: `beta, hetero k=${K}`, format: "fixed:3", align: "right" },
-        { key: "sets", label: `matched sets k=${K}`, format: "int", align: "right" },
+        { key: "last_k", label: "matched up to k", format: "int", align: "right" },
+        { key: "self_beta", label: "beta, self at that k", format: "fixed:3", align: "right" },
+        { key: "hetero_beta", label: "beta, hetero at that k", format: "fixed:3", align: "right" },
       ],
-      rows: result.models.map((r) => ({
-        model: r.model, accuracy: r.accuracy, self_rho: Number.isFinite(r.selfRho) ? r.selfRho : null,
-        self_beta: r.selfBeta[K - 1], hetero_beta: r.heteroBeta[K - 1], sets: r.heteroSets[K - 1],
-      })),
+      rows: result.models.map((r) => {
+        const k = result.lastMatchedK[r.model] ?? 1;
+        return {
+          model: r.model, accuracy: r.accuracy, self_rho: Number.isFinite(r.selfRho) ? r.selfRho : null,
+          last_k: k, self_beta: r.selfBeta[k - 1] ?? null, hetero_beta: r.heteroBeta[k - 1] ?? null,
+        };
+      }),
       notes: [],
     };
-    const spec = curveSpec(result, label);
+    const spec = curveSpec(result, label, N);
     return { table, "table-models": tableModels, summary: result, ...(await renderVegaLite(spec as never)) };
   },
 });

@@ -13,7 +13,10 @@ export interface NumberUse {
   format?: string;
   section: string;
   line: number;
+  /** The sentence as written (placeholders kept): the paper-diff key. */
   sentence: string;
+  /** The sentence as a reader sees it: numbers typeset, claims and Markdown removed (appendix only). */
+  sentenceText?: string;
 }
 
 export interface ClaimUse {
@@ -26,7 +29,6 @@ export interface ClaimUse {
 }
 
 const code = (s: string | undefined) => `<code>${escapeHtml(s ?? "?")}</code>`;
-const stageLink = (r: ProvenanceView) => `<a href="#${anchor("stage", r.stage)}">${escapeHtml(r.stage)}</a>${r.partition ? ` [${escapeHtml(r.partition)}]` : ""}`;
 
 export function rawFilesHtml(files: RawFileView[]): string {
   if (files.length === 0) return "<p>No raw files recorded.</p>";
@@ -34,19 +36,47 @@ export function rawFilesHtml(files: RawFileView[]): string {
   return `<details><summary>${files.length} raw file${files.length === 1 ? "" : "s"} (URL, sha256)</summary><ul class="files">\n${items}\n</ul></details>`;
 }
 
+/** The datasets (raw-file groups) a chain of stage runs reads, each with its files, deduplicated. */
+export function chainDatasets(stages: ProvenanceView[]): { ref: string; files: RawFileView[] }[] {
+  const byRef = new Map<string, Map<string, RawFileView>>();
+  for (const r of stages) for (const i of r.inputs) {
+    if (i.upstreamStage) continue;
+    const files = byRef.get(i.ref) ?? new Map<string, RawFileView>();
+    for (const f of i.files) files.set(`${f.name}\u0000${f.sha256 ?? ""}`, f);
+    byRef.set(i.ref, files);
+  }
+  return [...byRef.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([ref, files]) => ({ ref, files: [...files.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) }));
+}
+
+/** Stage ids of a chain in breadth-first order, each once, with how many partitions (runs) it has. */
+function chainStages(stages: ProvenanceView[]): { stage: string; runs: number }[] {
+  const out = new Map<string, number>();
+  for (const r of stages) out.set(r.stage, (out.get(r.stage) ?? 0) + 1);
+  return [...out.entries()].map(([stage, runs]) => ({ stage, runs }));
+}
+
+const stageRef = (s: { stage: string; runs: number }) =>
+  `<a href="#${anchor("stage", s.stage)}">${escapeHtml(s.stage)}</a>${s.runs > 1 ? ` [${s.runs} partitions]` : ""}`;
+const datasetRef = (d: { ref: string; files: RawFileView[] }) =>
+  `<a href="#${anchor("data", d.ref)}">${escapeHtml(d.ref)}</a> (${d.files.length} file${d.files.length === 1 ? "" : "s"})`;
+
 function inputsHtml(r: ProvenanceView): string {
   if (r.inputs.length === 0) return "none";
   return "<ul>" + groupInputs(r.inputs).map((g) => {
-    const head = `${g.name ? escapeHtml(g.name) + " ← " : ""}${escapeHtml(g.ref)}`;
-    if (g.entries.length > 1) {
-      const files = g.entries.map((e) => `<li>${escapeHtml(e.files[0]?.name ?? e.ref)} ${code(e.hash)}</li>`).join("");
-      return `<li>${head}: <details><summary>${g.entries.length} files</summary><ul class="files">${files}</ul></details></li>`;
-    }
-    const i = g.entries[0]!;
-    return `<li>${head} ${code(i.hash)}` + (i.upstreamKey ? ` (upstream key ${code(shortHash(i.upstreamKey))})` : "") + "</li>";
+    const up = g.entries[0]!.upstreamStage;
+    const ref = up ? `<a href="#${anchor("stage", up)}">${escapeHtml(g.ref)}</a>` : g.ref.startsWith("dataset:") ? `<a href="#${anchor("data", g.ref)}">${escapeHtml(g.ref)}</a>` : escapeHtml(g.ref);
+    const head = `${g.name ? escapeHtml(g.name) + " ← " : ""}${ref}`;
+    if (g.entries.length > 1) return `<li>${head}: ${g.entries.length} files</li>`;
+    return `<li>${head} ${code(shortHash(g.entries[0]!.hash, 16))}</li>`;
   }).join("") + "</ul>";
 }
 
+/**
+ * The provenance entry of one number: its raw value, formats, interval, the stage run that published it and the
+ * chain down to the raw files, collapsed (one line; the stage ids once each, partitions counted; the datasets
+ * once each) and expandable. Each stage run and dataset is described once, in "Stage runs" and "Raw files".
+ */
 export function numberEntry(options: { result: ResultRecord; uses: NumberUse[]; index: ProvenanceIndex }): string {
   const { result: r, uses, index } = options;
   const record = findRecords(index, r.stage, r.key)[0];
@@ -60,19 +90,15 @@ export function numberEntry(options: { result: ResultRecord; uses: NumberUse[]; 
   if (r.unit) rows.push(["unit", escapeHtml(r.unit)]);
   if (r.ci) rows.push(["interval", `${code(`[${r.ci.lower}, ${r.ci.upper}]`)} level ${r.ci.level}${r.ci.method ? ", " + escapeHtml(r.ci.method) : ""}`]);
   if (r.mcError !== undefined) rows.push(["Monte-Carlo error", code(String(r.mcError))]);
-  rows.push(["stage", `<a href="#${anchor("stage", r.stage)}">${escapeHtml(r.stage)}</a>`], ["key", code(r.key)]);
+  rows.push(["stage run", `<a href="#${anchor("stage", r.stage)}">${escapeHtml(r.stage)}</a>${record?.type ? ` (${escapeHtml(record.type)})` : ""}, key ${code(r.key)}`]);
   if (record) {
     const chain = lineage(record, index);
-    rows.push(
-      ["type", escapeHtml(record.type ?? "?")],
-      ["params", code(stableJson(record.params ?? {}))],
-      ["seed", code(record.seed === undefined ? "?" : String(record.seed))],
-      ["inputs", inputsHtml(record)],
-      ["chain", chain.stages.map(stageLink).join(" ← ") + (chain.missing.length ? ` ← (no record for ${chain.missing.map(escapeHtml).join(", ")})` : "")],
-      ["raw files", rawFilesHtml(chain.rawFiles)],
-    );
+    const stages = chainStages(chain.stages);
+    const datasets = chainDatasets(chain.stages);
+    // The chain is a property of the stage run, printed once in its entry; the number links there.
+    rows.push(["chain", `${chain.stages.length} stage run${chain.stages.length === 1 ? "" : "s"} of ${stages.length} stage${stages.length === 1 ? "" : "s"}, ${chain.rawFiles.length} raw file${chain.rawFiles.length === 1 ? "" : "s"} in ${datasets.length} dataset${datasets.length === 1 ? "" : "s"}: listed under <a href="#${anchor("stage", r.stage)}">${escapeHtml(r.stage)}</a>`]);
   } else rows.push(["provenance", "<em>no provenance record received for this stage run</em>"]);
-  const usedIn = [...new Set(uses.map((u) => `<li>§ ${escapeHtml(u.section || "(front matter)")}, line ${u.line} (“${escapeHtml(u.text)}”): ${escapeHtml(u.sentence)}</li>`))];
+  const usedIn = [...new Set(uses.map((u) => `<li>§ ${escapeHtml(u.section || "(front matter)")}, line ${u.line} (“${escapeHtml(u.text)}”): ${escapeHtml(u.sentenceText ?? u.sentence)}</li>`))];
   rows.push(["used in", `<ul>${usedIn.join("")}</ul>`]);
   return `<section class="prov" id="${anchor("prov", r.id)}">
 <h3>${code(r.id)}</h3>
@@ -80,23 +106,55 @@ export function numberEntry(options: { result: ResultRecord; uses: NumberUse[]; 
 </section>`;
 }
 
-export function stageEntry(record: ProvenanceView, index: ProvenanceIndex): string {
-  const chain = lineage(record, index);
-  const rows: [string, string][] = [
-    ["type", escapeHtml(record.type ?? "?")],
-    ["key", code(record.key)],
-    ["params", code(stableJson(record.params ?? {}))],
-    ["seed", code(record.seed === undefined ? "?" : String(record.seed))],
-  ];
-  if (record.codeHash) rows.push(["code hash", code(record.codeHash)]);
-  if (record.code.length) rows.push(["code", "<ul>" + record.code.map((c) => `<li>${escapeHtml(c.file)} ${code(c.sha256)}</li>`).join("") + "</ul>"]);
-  rows.push(["inputs", inputsHtml(record)]);
-  if (record.outputs.length) rows.push(["outputs", "<ul>" + record.outputs.map((o) => `<li>${escapeHtml(o.file)} ${code(o.sha256)}</li>`).join("") + "</ul>"]);
-  rows.push(["upstream", chain.stages.slice(1).map(stageLink).join(", ") || "none"], ["raw files", rawFilesHtml(chain.rawFiles)]);
-  return `<section class="stage"${record.partition ? ` id="${anchor("stage", record.stage + "-" + record.partition)}"` : ""}>
-<h3>Stage ${code(record.stage)}${record.partition ? ` partition ${code(record.partition)}` : ""}</h3>
+/**
+ * One entry per stage id: what its runs share (type, params, code) once, then each run (partition) with its key,
+ * seed and inputs. Upstream is the direct inputs only, each linked to its own entry, so the whole chain is there
+ * once and is followed by clicking; code files are collapsed.
+ */
+export function stageEntry(records: ProvenanceView[], index: ProvenanceIndex): string {
+  const first = records[0]!;
+  const rows: [string, string][] = [["type", escapeHtml(first.type ?? "?")]];
+  const sameParams = records.every((r) => stableJson(r.params ?? {}) === stableJson(first.params ?? {}));
+  if (sameParams) rows.push(["params", code(stableJson(first.params ?? {}))]);
+  const codeKey = (r: ProvenanceView) => `${r.codeHash ?? ""}|${r.code.map((c) => `${c.file}:${c.sha256 ?? ""}`).join(",")}`;
+  if (records.every((r) => codeKey(r) === codeKey(first))) {
+    if (first.codeHash) rows.push(["code hash", code(first.codeHash)]);
+    if (first.code.length) rows.push(["code", `<details><summary>${first.code.length} file${first.code.length === 1 ? "" : "s"}</summary><ul class="files">` + first.code.map((c) => `<li>${escapeHtml(c.file)} ${code(shortHash(c.sha256, 10))}</li>`).join("") + "</ul></details>"]);
+  }
+  const ups = new Map<string, number>();
+  for (const r of records) for (const i of r.inputs) if (i.upstreamStage) ups.set(i.upstreamStage, 1);
+  rows.push(["upstream", [...ups.keys()].sort().map((s) => stageRef({ stage: s, runs: 1 })).join(", ") || "none (reads raw files only)"]);
+  if (ups.size) {
+    // The whole chain, collapsed: every stage once (partitions counted), then the datasets it reads.
+    const all = [...new Map(records.flatMap((r) => lineage(r, index).stages).map((r) => [r.key, r])).values()];
+    const stages = chainStages(all);
+    const datasets = chainDatasets(all);
+    rows.push(["chain", `<details><summary>${all.length} stage runs of ${stages.length} stages, ${datasets.reduce((n, d) => n + d.files.length, 0)} raw files</summary>` +
+      stages.map(stageRef).join(" ← ") + (datasets.length ? `<br>raw files: ${datasets.map(datasetRef).join(", ")}` : "") + "</details>"]);
+  }
+  const runHtml = (r: ProvenanceView) => {
+    const rr: [string, string][] = [["key", code(r.key)], ["seed", code(r.seed === undefined ? "?" : String(r.seed))]];
+    if (!sameParams) rr.push(["params", code(stableJson(r.params ?? {}))]);
+    if (codeKey(r) !== codeKey(first)) rr.push(["code hash", code(r.codeHash ?? "?")]);
+    rr.push(["inputs", inputsHtml(r)]);
+    if (r.outputs.length) rr.push(["outputs", `<details><summary>${r.outputs.length} output${r.outputs.length === 1 ? "" : "s"}</summary><ul class="files">` + r.outputs.map((o) => `<li>${escapeHtml(o.file)} ${code(shortHash(o.sha256, 10))}</li>`).join("") + "</ul></details>"]);
+    return `<dl>${rr.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>`;
+  };
+  const runs = records.length === 1
+    ? runHtml(first)
+    : `<details><summary>${records.length} partitions</summary>${records.map((r) => `<h4>partition ${code(r.partition ?? "?")}</h4>${runHtml(r)}`).join("")}</details>`;
+  return `<section class="stage" id="${anchor("stage", first.stage)}">
+<h3>Stage ${code(first.stage)}</h3>
 <dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("")}</dl>
+${runs}
 </section>`;
+}
+
+/** Every dataset the paper's stage runs read, once, with each file's URL and sha256. */
+export function datasetsHtml(datasets: { ref: string; files: RawFileView[] }[]): string {
+  if (datasets.length === 0) return "";
+  return `<h2 id="raw-files">Raw files</h2>\n` + datasets.map((d) =>
+    `<section class="data" id="${anchor("data", d.ref)}"><h3>${code(d.ref)}</h3>${rawFilesHtml(d.files)}</section>`).join("\n");
 }
 
 export function claimsHtml(claims: ClaimUse[]): string {

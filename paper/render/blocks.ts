@@ -45,13 +45,24 @@ ${body}
 
 /** A figure as a data-URI <img>: one self-contained file, and each SVG keeps its own ids (clip paths) private. */
 export function figureHtml(options: { bytes: Uint8Array; mime: "image/svg+xml" | "image/png"; captionHtml: string; number: number; id: string; stage: string; record?: ProvenanceView; alt: string }): string {
-  const src = `data:${options.mime};base64,${Buffer.from(options.bytes).toString("base64")}`;
+  // SVG as percent-encoded UTF-8 (a few percent larger than the file, where base64 adds a third); PNG as base64.
+  const src = options.mime === "image/svg+xml"
+    ? `data:image/svg+xml;charset=utf-8,${svgDataEscape(Buffer.from(options.bytes).toString("utf8"))}`
+    : `data:${options.mime};base64,${Buffer.from(options.bytes).toString("base64")}`;
   const size = options.mime === "image/svg+xml" ? svgSize(Buffer.from(options.bytes).toString("utf8")) : pngSize(options.bytes);
   const dims = size ? ` width="${size.width}" height="${size.height}"` : "";
   return `<figure class="figure" id="${escapeHtml(options.id)}">
 <img src="${src}" alt="${escapeHtml(options.alt)}"${dims}>
 <figcaption><b>Figure ${options.number}.</b> ${options.captionHtml}<br>${sourceLine(options.stage, options.record)}</figcaption>
 </figure>`;
+}
+
+/** Escapes an SVG for a data URI inside a double-quoted attribute: %, #, quotes, angle brackets, controls. */
+export function svgDataEscape(svg: string): string {
+  // Double quotes become single ones where the SVG has no single quote (XML allows either), so they need no escape;
+  // angle brackets stay literal (valid inside a quoted attribute, and read as such by every browser).
+  const quoted = svg.includes("'") ? svg : svg.replace(/"/g, "'");
+  return quoted.replace(/[%#"&\u0000-\u001f\u007f]/g, (c) => (c === "\n" ? " " : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`));
 }
 
 function svgSize(svg: string): { width: number; height: number } | undefined {

@@ -25,13 +25,16 @@ export function provenanceTitle(r: ResultRecord, record: ProvenanceView | undefi
   if (r.ci) lines.push(`${formatLevel(r.ci.level)} CI [${r.ci.lower}, ${r.ci.upper}]${r.ci.method ? " " + r.ci.method : ""}`);
   if (r.mcError !== undefined) lines.push(`Monte-Carlo error ${r.mcError}`);
   if (record) {
-    lines.push(`type ${record.type ?? "?"} · seed ${record.seed ?? "?"} · params ${stableJson(record.params ?? {})}`);
+    // Long params (a stage's whole configuration) are in the appendix entry; the hover keeps a readable head.
+    const params = stableJson(record.params ?? {});
+    lines.push(`type ${record.type ?? "?"} · seed ${record.seed ?? "?"} · params ${params.length > 160 ? `${params.slice(0, 159)}… (in the appendix)` : params}`);
     for (const g of groupInputs(record.inputs)) {
       const what = g.entries.length === 1 ? shortHash(g.entries[0]!.hash) : `(${g.entries.length} files)`;
       lines.push(`input ${g.name ? g.name + " ← " : ""}${g.ref} ${what}`);
     }
   } else lines.push("(no provenance record for this stage run)");
-  lines.push(`commit ${gitCommit ?? "unknown"}`);
+  // The commit is the page's (header and footer); a title names it only when it differs from it.
+  if (gitCommit === undefined) lines.push("commit unknown");
   return lines.join("\n");
 }
 

@@ -27,11 +27,24 @@ code { font: 12.5px "DejaVu Sans Mono", ui-monospace, monospace; word-break: bre
 .published { border-left: 4px solid #E69F00; background: #fff8eb; padding: .2rem 1rem; margin: 1rem 0; }
 .published-label { font: 12px "DejaVu Sans", sans-serif; color: #7a5b00; text-transform: uppercase; letter-spacing: .03em; }
 section.prov, section.stage { border-top: 1px solid var(--rule); padding: .3rem 0; font-size: 13px; scroll-margin-top: 1rem; }
-section.prov:target, div:target > section.stage { background: #fff3cd; outline: 2px solid #E69F00; }
+section.prov:target, section.stage:target, section.data:target { background: #fff3cd; outline: 2px solid #E69F00; }
+section.data { border-top: 1px solid var(--rule); padding: .3rem 0; font-size: 13px; scroll-margin-top: 1rem; }
+section.stage h4 { font: 12px "DejaVu Sans", sans-serif; margin: .4rem 0 0; }
 dl { display: grid; grid-template-columns: 9rem 1fr; gap: .15rem .8rem; margin: .3rem 0; }
 dt { color: var(--muted); } dd { margin: 0; } dd ul { margin: 0; padding-left: 1.1rem; }
 ul.files { font-size: 12px; }
-@media print { a.num { text-decoration: none; } details { display: block; } }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  a.num { text-decoration: none; } details { display: block; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  /* On paper nothing scrolls: wide tables and figures fit the text width, and none is split across pages. */
+  figure.table, figure.figure { width: auto; margin-left: 0; break-inside: avoid; }
+  .table-scroll { overflow: visible; }
+  table { font-size: 7.5pt; width: 100%; }
+  th, td { padding: .1rem .25rem; overflow-wrap: anywhere; }
+  h2, h3 { break-after: avoid; }
+  section.prov, section.stage, section.data { break-inside: avoid; }
+}
 `;
 
 export function pageHtml(options: { body: string; appendix: string; gitCommit?: string }): string {

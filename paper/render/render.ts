@@ -3,7 +3,7 @@
 // claims) is collected and reported together, so one failed build shows everything to fix.
 import { Marked } from "marked";
 import type { InputFile, ResultRecord } from "../../engine/types.js";
-import { claimsHtml, numberEntry, stageEntry, type ClaimUse, type NumberUse } from "./appendix.js";
+import { chainDatasets, claimsHtml, datasetsHtml, numberEntry, stageEntry, type ClaimUse, type NumberUse } from "./appendix.js";
 import { findArtifact, identifyArtifacts, type Artifact } from "./artifacts.js";
 import { figureHtml, sniffImage, tableHtml, type TableData } from "./blocks.js";
 import { evaluateClaim } from "./claims.js";
@@ -167,12 +167,23 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
     srcLines[block.startLine - 1] = `<div class="published"><p class="published-label">Published values, quoted${label}; not computed by this pipeline.</p>\n`;
     srcLines[block.endLine - 1] = "\n</div>";
   }
-  let body = new Marked({ gfm: true }).parse(srcLines.join("\n"), { async: false }) as string;
+  // Authoring comments (HTML comments in the source) are for the writer, not the reader: dropped before Markdown.
+  const withoutComments = srcLines.join("\n").replace(/<!--[\s\S]*?-->/g, (c) => c.replace(/[^\n]/g, ""));
+  let body = new Marked({ gfm: true }).parse(withoutComments, { async: false }) as string;
   body = body.replace(/<p>\uE000(\d+)\uE001<\/p>/g, (m, i: string) => fragments.get(Number(i))?.html ?? m);
   body = body.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => fragments.get(Number(i))?.html ?? "");
 
   // Appendix: numbers in order of first use, then every stage run any of them depends on.
-  const numberEntries = [...usesById.entries()].map(([id, uses]) => numberEntry({ result: results.get(id)!, uses, index }));
+  // "Used in" shows each sentence as the reader sees it: numbers typeset, claims and Markdown gone.
+  const readable = (sentence: string) => readableSentence(sentence, (body) => {
+    let p: Placeholder;
+    try { p = parsePlaceholder(body); } catch { return ""; }
+    if (p.kind !== "number") return "";
+    const r = results.get(p.id);
+    return r ? numberText(p, r) : "";
+  });
+  const numberEntries = [...usesById.entries()].map(([id, uses]) =>
+    numberEntry({ result: results.get(id)!, uses: uses.map((u) => ({ ...u, sentenceText: readable(u.sentence) })), index }));
   const stages = new Map<string, ProvenanceView[]>();
   for (const record of usedStages) {
     for (const r of lineage(record, index).stages) {
@@ -181,15 +192,20 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
       stages.set(r.stage, list);
     }
   }
-  const stageHtml = [...stages.keys()].sort().map((s) =>
-    `<div id="${anchor("stage", s)}">${stages.get(s)!.map((r) => stageEntry(r, index)).join("\n")}</div>`).join("\n");
+  const byPartition = (a: ProvenanceView, b: ProvenanceView) => ((a.partition ?? "") < (b.partition ?? "") ? -1 : (a.partition ?? "") > (b.partition ?? "") ? 1 : 0);
+  const stageHtml = [...stages.keys()].sort().map((s) => stageEntry([...stages.get(s)!].sort(byPartition), index)).join("\n");
+  const datasets = datasetsHtml(chainDatasets([...stages.values()].flat()));
   const appendix = `<h2 id="provenance">Provenance of every number</h2>
 <p>Each number in the text links here. Values are shown unrounded, with the stage run that published them and the chain
 of stage runs down to the raw files (source URL and sha256). Commit <code>${escapeHtml(options.gitCommit ?? "unknown")}</code>.</p>
 ${numberEntries.join("\n")}
 ${claimsHtml(claimUses)}
 <h2 id="stages">Stage runs</h2>
-${stageHtml}`;
+<p>One entry per stage: what its runs share, then each run (partition) with its cache key, seed and inputs; upstream
+stages are linked, so a chain is followed by clicking. Full hashes of every code file and output are in
+<code>cofail.lock</code>.</p>
+${stageHtml}
+${datasets}`;
 
   const html = pageHtml({ body, appendix, gitCommit: options.gitCommit });
   const numbers: NumbersFile = {
@@ -201,6 +217,18 @@ ${stageHtml}`;
     figures: figureUses,
   };
   return { html, numbers, warnings };
+}
+
+/**
+ * A sentence of the source as plain text: each placeholder replaced by `typeset(body)` (a number's text; "" for
+ * claims, tables and figures), inline Markdown rendered and its tags dropped, entities decoded, spaces tidied.
+ */
+export function readableSentence(sentence: string, typeset: (body: string) => string): string {
+  const text = sentence.replace(/\{\{([\s\S]*?)\}\}/g, (_m, body: string) => typeset(body));
+  const html = inlineMarkdown(text);
+  return html.replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ").replace(/\s+([.,;:)])/g, "$1").replace(/\(\s+/g, "(").trim();
 }
 
 function inlineMarkdown(text: string): string {

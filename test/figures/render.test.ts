@@ -3,7 +3,6 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import type { TopLevelSpec } from "vega-lite";
 import { vegaLiteToSvg } from "../../figures/vega-lite.js";
-import { plotToSvg } from "../../figures/plot.js";
 import { svgToPng } from "../../figures/png.js";
 
 const sha = (x: string | Uint8Array) => createHash("sha256").update(x).digest("hex");
@@ -44,25 +43,7 @@ test("vega-lite figure: identical SVG and PNG bytes across renders, text is draw
   }
 });
 
-test("Plot figure: xmlns kept, deterministic SVG and PNG", async () => {
-  const { lineY, dot, ruleY } = await import("@observablehq/plot");
-  const data = Array.from({ length: 40 }, (_, i) => ({ k: i + 1, beta: 0.4 * Math.exp(-i / 8) + 0.05 }));
-  const options = { marks: [ruleY([0]), lineY(data, { x: "k", y: "beta" }), dot(data, { x: "k", y: "beta", r: 2 })],
-    x: { label: "k (models)" }, y: { label: "beta", grid: true } };
-  const a = await plotToSvg(options);
-  const b = await plotToSvg(options);
-  assert.equal(a, b);
-  assert.match(a, /xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-  assert.match(a, /DejaVu Sans/);
-  const pngA = await svgToPng(a);
-  const pngB = await svgToPng(b);
-  assert.equal(sha(pngA), sha(pngB));
-  assert.notEqual(sha(await svgToPng(withoutText(a))), sha(pngA));
-});
 
-test("Plot legends are refused instead of silently lost", async () => {
-  await assert.rejects(plotToSvg({ color: { legend: true }, marks: [] }), /legend/);
-});
 
 test("an SVG does not depend on how many figures the process rendered before it (ids renumbered)", async () => {
   const spec: TopLevelSpec = {

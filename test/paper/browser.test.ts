@@ -14,7 +14,7 @@ import { FIGURE_SVG, fixtureOptions, MARKDOWN } from "./fixture.js";
 const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not found: install chromium to run the browser test`;
 
-test("paper.html in headless Chromium: figures load, numbers link to their provenance", { skip, timeout: 120_000 }, async () => {
+test("paper.html in headless Chromium: figures load, a clicked number lands on its provenance entry, no template syntax is rendered", { skip, timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), "cofail-paper-"));
   const { chromium } = await import("playwright-core");
   const browser = await chromium.launch({
@@ -22,7 +22,7 @@ test("paper.html in headless Chromium: figures load, numbers link to their prove
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
   });
   try {
-    const { html } = renderPaper(fixtureOptions(MARKDOWN, await svgToPng(FIGURE_SVG)));
+    const { html } = renderPaper(fixtureOptions(`<!--\nAuthoring rules: never type a number.\n-->\n${MARKDOWN}`, await svgToPng(FIGURE_SVG)));
     const file = join(dir, "paper.html");
     await writeFile(file, html);
     const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
@@ -46,7 +46,31 @@ test("paper.html in headless Chromium: figures load, numbers link to their prove
     assert.ok(await target.isVisible());
     const box = await target.boundingBox();
     assert.ok(box && box.y >= 0 && box.y < 700, `provenance entry not scrolled into view: ${JSON.stringify(box)}`);
-    assert.match((await target.textContent()) ?? "", /2\.4871[\s\S]*beta-math-l5[\s\S]*grade-math-l5[\s\S]*ingest-math-l5/);
+    assert.match((await target.textContent()) ?? "", /2\.4871[\s\S]*chain[\s\S]*3 stage runs[\s\S]*beta-math-l5/);
+    // The chain is printed once, in the publishing stage's entry, collapsed; opened, it names every stage upstream
+    // and the datasets, whose entry lists each raw file once.
+    await target.locator('dd a[href="#stage-beta-math-l5"]').last().click();
+    assert.equal(await page.evaluate(() => location.hash), "#stage-beta-math-l5");
+    const stage = page.locator("section.stage:target");
+    await stage.locator("details summary", { hasText: "stage runs" }).click();
+    assert.match(await stage.innerText(), /beta-math-l5 ← grade-math-l5 ← ingest-math-l5\s*raw files: dataset:math-l5 \(2 files\)/);
+    await stage.locator('a[href="#data-dataset_math-l5"]').click();
+    assert.equal(await page.evaluate(() => location.hash), "#data-dataset_math-l5");
+    // What a reader sees, every collapsed block opened and code spans aside, holds no template syntax: "used in"
+    // sentences are typeset, the authoring comment is gone.
+    const rendered = await page.evaluate(() => {
+      for (const d of document.querySelectorAll("details")) d.setAttribute("open", "");
+      const clone = document.body.cloneNode(true) as HTMLElement;
+      for (const c of clone.querySelectorAll("code")) c.remove();
+      document.body.append(clone);
+      clone.style.position = "absolute";
+      const text = clone.innerText;
+      clone.remove();
+      return text;
+    });
+    assert.ok(!rendered.includes("{{") && !rendered.includes("}}"), rendered.slice(0, 2000));
+    assert.match(rendered, /used in\s*§ Results, line 9 \(“2\.5×”\): The copula underprices the tail by 2\.5×\./);
+    assert.ok(!/Authoring rules/.test(await page.content()));
 
     const shot = process.env.COFAIL_KEEP_SCREENSHOT ?? join(dir, "paper.png");
     await page.goto(pathToFileURL(file).href, { waitUntil: "load" });

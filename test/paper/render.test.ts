@@ -20,29 +20,50 @@ test("numbers are typeset from the registry, linked and titled with their proven
   assert.match(title, /seed 13/);
   assert.match(title, /params \{&quot;pool&quot;:&quot;math-l5&quot;\}/);
   assert.match(title, /input table ← grade-math-l5.table 555555555555/);
-  assert.match(title, /commit 0123456789abcdef/);
+  assert.doesNotMatch(title, /commit/, "the commit is the page's, in its header");
+  assert.match(html, /Rendered by cofail from commit <code>0123456789abcdef/);
   assert.match(title, /Monte-Carlo error 0.0021/);
   // Code spans stay literal.
   assert.match(html, /<code>\{\{math-l5.beta\}\}<\/code>/);
   assert.match(html, /cofail-commit" content="0123456789abcdef0123456789abcdef01234567-dirty"/);
 });
 
-test("the appendix follows provenance down to the raw files", async () => {
+test("the appendix follows provenance down to the raw files, each stage and dataset described once", async () => {
   const { html } = renderPaper(await options());
   const entry = /<section class="prov" id="prov-math-l5.beta">([\s\S]*?)<\/section>/.exec(html)![1]!;
   assert.match(entry, /0.05201109570041609/);
   assert.match(entry, /pct:1/);
   assert.match(entry, new RegExp(KEYS.beta));
-  assert.match(entry, /beta-math-l5<\/a> ← <a href="#stage-grade-math-l5">grade-math-l5<\/a> ← <a href="#stage-ingest-math-l5">ingest-math-l5<\/a>/);
+  // The chain is summarised and linked to the publishing stage's entry, where it is printed once, collapsed: stage
+  // ids once each, linked, then the datasets it reads.
+  assert.match(entry, /<dt>chain<\/dt><dd>3 stage runs of 3 stages, 2 raw files in 1 dataset: listed under <a href="#stage-beta-math-l5">beta-math-l5<\/a><\/dd>/);
+  const beta = /<section class="stage" id="stage-beta-math-l5">([\s\S]*?)<\/section>/.exec(html)![1]!;
+  assert.match(beta, /<details><summary>3 stage runs of 3 stages, 2 raw files<\/summary><a href="#stage-beta-math-l5">beta-math-l5<\/a> ← <a href="#stage-grade-math-l5">grade-math-l5<\/a> ← <a href="#stage-ingest-math-l5">ingest-math-l5<\/a><br>raw files: <a href="#data-dataset_math-l5">dataset:math-l5<\/a> \(2 files\)<\/details>/);
+  assert.equal(html.split("<summary>3 stage runs of 3 stages").length, 2, "the chain is printed once, not once per number");
+  // "Used in" is the sentence as read: numbers typeset, no placeholder or claim syntax, no Markdown.
+  assert.match(entry, /used in[\s\S]*Results, line 5 \(“5.2%”\): Across 43 models and 721 items, every model is wrong on 5.2% of the items, i.e. 5.2% \(95% CI 3.8%–7.0%\)./);
+  assert.ok(!/\{\{|\}\}/.test(entry.replace(/<code>[^<]*<\/code>/g, "")), entry);
+  // The raw files are listed once, under their dataset, with URL and sha256.
+  const data = /<section class="data" id="data-dataset_math-l5">([\s\S]*?)<\/section>/.exec(html)![1]!;
   for (const f of RAW_FILES) {
-    assert.ok(entry.includes(f.url), `missing ${f.url}`);
-    assert.ok(entry.includes(`sha256:${f.sha256}`));
+    assert.ok(data.includes(f.url), `missing ${f.url}`);
+    assert.ok(data.includes(`sha256:${f.sha256}`));
+    assert.equal(html.split(`sha256:${f.sha256}`).length, 2, "each raw file appears once");
   }
-  assert.match(entry, /used in[\s\S]*Results, line 5/);
   for (const stage of ["beta-math-l5", "grade-math-l5", "ingest-math-l5", "fig-beta-k", "table-pools"]) {
-    assert.match(html, new RegExp(`<div id="stage-${stage}">`));
+    assert.equal(html.split(`<section class="stage" id="stage-${stage}">`).length, 2, `one entry for ${stage}`);
   }
+  // A stage entry links its direct upstream only.
+  const grade = /<section class="stage" id="stage-grade-math-l5">([\s\S]*?)<\/section>/.exec(html)![1]!;
+  assert.match(grade, /<dt>upstream<\/dt><dd><a href="#stage-ingest-math-l5">ingest-math-l5<\/a><\/dd>/);
   assert.ok(!html.includes("somethingNew"), "unknown record fields are ignored, not dumped");
+});
+
+test("authoring comments in the source are not in the output", async () => {
+  const { html } = renderPaper(await options(`<!--\nAuthoring rules: never type a number.\n-->\n${MARKDOWN}`));
+  assert.ok(!html.includes("Authoring rules"));
+  assert.ok(!html.includes("<!--"));
+  assert.match(html, /<h1[^>]*>A fixture paper<\/h1>/);
 });
 
 test("tables, figures and published quotes", async () => {
@@ -50,7 +71,7 @@ test("tables, figures and published quotes", async () => {
   assert.match(html, /<b>Table 1.<\/b> Pools. One row per pool/);
   assert.match(html, /<td style="text-align:right" data-value="0.00455">0.005<\/td><td style="text-align:right" data-value="1319">1,319<\/td>/);
   assert.match(html, /<b>Figure 1.<\/b> Observed beta of the best <em>k<\/em> models.<br><span class="src">Source: stage <a href="#stage-fig-beta-k">fig-beta-k<\/a>, key <code[^>]*>dddddddddddd<\/code>; inputs: beta-math-l5.summary/);
-  assert.match(html, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="Observed beta of the best \*k\* models." width="240" height="120">/);
+  assert.match(html, /<img src="data:image\/svg\+xml;charset=utf-8,%3C|<img src="data:image\/svg\+xml;charset=utf-8,<svg xmlns='http:\/\/www.w3.org\/2000\/svg' width='240'[^"]*" alt="Observed beta of the best \*k\* models." width="240" height="120">/);
   assert.match(html, /<img src="data:image\/png;base64,[A-Za-z0-9+/=]+" alt="The same figure as PNG." width="240" height="120">/);
   assert.match(html, /<div class="published"><p class="published-label">Published values, quoted from Chen \(2026\), abstract; not computed by this pipeline.<\/p>\s*<p>Observed beta is 0.052 versus/);
   assert.deepEqual(numbers.figures.map((f) => f.ref), ["fig-beta-k.svg", "fig-beta-k.png"]);

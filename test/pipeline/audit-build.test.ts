@@ -1,6 +1,6 @@
 // The whole pipeline, cold, in a fresh copy of the project: every pool gets its audit table; gsm and math-l5 have
 // no unaudited all-wrong item and gsm's near-unanimous non-gold answers are classed by the rule with their evidence;
-// no GPQA question or option text is in any output; and a decision added to data/adjudications.yaml reruns only
+// no GPQA question or option text is in any output; the HTML paper is small and shows no template syntax; and a decision added to data/adjudications.yaml reruns only
 // that pool's audit and what depends on it, with the paper diff naming the numbers that moved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -97,6 +97,25 @@ test("a cold build audits every pool, leaks no GPQA text, and a decision reruns 
     for (const h of heads) if (text.includes(h)) { leaks.push(`${f}: GPQA text ${textDigest(h)}`); break; }
   }
   assert.deepEqual(leaks, []);
+
+  // The HTML paper: under 2 MB, its appendix under 1 MB, no template syntax outside code, no authoring comment.
+  const html = await readFile(join(dir, "build/paper/paper.html"), "utf8");
+  const bytes = Buffer.byteLength(html);
+  const appendixAt = html.indexOf('<h2 id="provenance">');
+  assert.ok(bytes < 2_000_000, `paper.html is ${bytes} bytes`);
+  assert.ok(appendixAt > 0 && bytes - appendixAt < 1_000_000, `the appendix is ${bytes - appendixAt} bytes`);
+  const text = html.replace(/<code>[\s\S]*?<\/code>/g, "").replace(/<[^>]+>/g, " ");
+  assert.ok(!text.includes("{{") && !text.includes("}}"), "template syntax in the rendered paper");
+  assert.ok(!html.includes("<!--") && !/Authoring rules/.test(html), "an authoring comment in the rendered paper");
+
+  // Figures write β, never "beta" (model names such as "Grok-3-Mini-Beta" aside).
+  const betaInFigures: string[] = [];
+  for (const f of (await walk(join(dir, "build"))).filter((f) => f.endsWith(".svg"))) {
+    for (const m of (await readFile(join(dir, "build", f), "utf8")).matchAll(/<text[^>]*>([^<]*)/g)) {
+      if (/\bbeta\b/i.test(m[1]!.replace(/[A-Za-z0-9.]+-Beta\b/g, ""))) betaInFigures.push(`${f}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(betaInFigures, []);
 
   // A decision for one gsm item: only gsm's audit and its downstream rerun.
   const item = gsm.items.find((i) => i.verdict.class === "ambiguous")!.evidence.item;

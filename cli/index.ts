@@ -1,18 +1,29 @@
-// The cofail command line: global options, the verb groups (one file each), and how errors end the process. Verbs
-// import their modules lazily so `cofail run` with nothing to do starts fast.
-import { Command, Option } from "commander";
+// The cofail command line: global options, the verb groups (one file each), and how errors end the process (the
+// exit codes of ./output.ts). Verbs import their modules lazily so `cofail run` with nothing to do starts fast.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
 import { certifyVerbs } from "./certify.js";
 import { cliContext } from "./context.js";
 import { inspectVerbs } from "./inspect.js";
 import { maintenanceVerbs } from "./maintenance.js";
+import { EXIT, EXIT_CODES_HELP, exitQuietlyOnClosedPipe } from "./output.js";
 import { pipelineVerbs } from "./pipeline.js";
+
+exitQuietlyOnClosedPipe();
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
 const program = new Command("cofail")
   .description("Reproducible paper pipeline: pipeline.yaml -> cached, provenance-tracked stages -> build/")
+  .version(version, "-V, --version", "print the cofail version")
   .option("-C, --dir <dir>", "project directory (where pipeline.yaml lives)", process.cwd())
   .option("-f, --file <file>", "pipeline spec (default <dir>/pipeline.yaml)")
   .addOption(new Option("--catalog <module>", "stage catalog module exporting stageCatalog").env("COFAIL_CATALOG").hideHelp())
-  .showHelpAfterError();
+  .addHelpText("after", EXIT_CODES_HELP)
+  .showHelpAfterError("(add --help for usage)")
+  // Errors of the command line itself (unknown option, missing argument, bad value) are thrown, not exited on,
+  // so they get the usage exit code; subcommands inherit this.
+  .exitOverride();
 
 const cli = cliContext(program);
 for (const group of [pipelineVerbs, inspectVerbs, maintenanceVerbs, certifyVerbs]) group(program, cli);
@@ -21,11 +32,17 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   const err = e as Error;
-  if (err.name === "SpecError") {
-    console.error(err.message);
-    process.exitCode = 2;
+  if (err instanceof CommanderError) {
+    // commander has printed the message (or the help / version asked for).
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (err.name === "UsageError") {
+    console.error(`error: ${err.message}`);
+    process.exitCode = EXIT.usage;
+  } else if (err.name === "SpecError" || err.name === "DataError") {
+    console.error(err.name === "SpecError" ? err.message : `error: ${err.message}`);
+    process.exitCode = EXIT.data;
   } else {
     console.error(`error: ${process.env.COFAIL_DEBUG ? err.stack : err.message}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failure;
   }
 }

@@ -23,10 +23,7 @@ export async function gcCache(options: { projectDir: string }): Promise<string> 
   const lock = await acquireRunLock({ path: paths.runLock, timeoutS: 10 });
   try {
     const keep = new Set<string>();
-    for (const { entry } of lockEntries(await readLockFile(paths.lockFile))) {
-      keep.add(entry.key);
-      for (const items of Object.values(entry.inputs)) for (const it of items) if (it.upstreamKey) keep.add(it.upstreamKey);
-    }
+    for (const { entry } of lockEntries(await readLockFile(paths.lockFile))) keep.add(entry.key);
     let names: string[] = [];
     try { names = await readdir(paths.cacheDir); } catch { /* no cache */ }
     const drop = names.filter((n) => !keep.has(n));

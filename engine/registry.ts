@@ -7,15 +7,28 @@ import { lockEntries, type LockFile } from "./lockfile.js";
 import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
 
-export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promise<{ results: ResultRecord[]; errors: string[] }> {
+/**
+ * The registry of what exists: the results of every lock entry whose run is in this workspace's run-cache. An entry
+ * whose run is not (a fresh clone's committed lock names every stage, a run of one target builds a few) is left out
+ * and listed in `notBuilt`; that is not an error. Two stages publishing one id is.
+ */
+export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promise<{ results: ResultRecord[]; errors: string[]; notBuilt: string[] }> {
   const byId = new Map<string, ResultRecord>();
   const errors: string[] = [];
+  const notBuilt: string[] = [];
   for (const { stage, partition, entry } of lockEntries(lock)) {
-    let published: PublishedResult[] = [];
+    let text: string;
     try {
-      published = JSON.parse(await readFile(join(cacheOutDir(paths, entry.key), "results.json"), "utf8"));
+      text = await readFile(join(cacheOutDir(paths, entry.key), "results.json"), "utf8");
     } catch {
-      errors.push(`results of ${stage}${partition ? `[${partition}]` : ""} are missing from the run-cache (key ${entry.key.slice(0, 12)})`);
+      notBuilt.push(`${stage}${partition ? `[${partition}]` : ""}`);
+      continue;
+    }
+    let published: PublishedResult[];
+    try {
+      published = JSON.parse(text) as PublishedResult[];
+    } catch (e) {
+      errors.push(`results of ${stage}${partition ? `[${partition}]` : ""} in the run-cache (key ${entry.key.slice(0, 12)}) are not valid JSON: ${(e as Error).message}`);
       continue;
     }
     for (const r of published) {
@@ -28,7 +41,7 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
     }
   }
   const results = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { results, errors };
+  return { results, errors, notBuilt };
 }
 
 export async function writeRegistry(paths: ProjectPaths, results: ResultRecord[]): Promise<void> {

@@ -11,6 +11,9 @@ import { createFileHasher, type FileHasher } from "./file-hasher.js";
 import { readLockFile, type LockFile } from "./lockfile.js";
 import { globMatcher, isGlob } from "./glob.js";
 import { loadSpec, type PipelineSpec } from "./spec.js";
+import { readStamps, type StampState } from "./stamp.js";
+import { UsageError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
 
 export interface Session {
   spec: PipelineSpec;
@@ -23,7 +26,10 @@ export interface Session {
   datasets: Map<string, DatasetFile[]>;
   lock: LockFile;
   git: Promise<GitInfo>;
+  /** The commit label stamped into build/ by stamping stages (engine/stamp.ts); set when one is selected. */
   gitCommit?: string;
+  /** How the stamped files in build/ were stamped (.cofail/stamps.json). */
+  stamps: StampState;
 }
 
 export interface SessionOptions {
@@ -50,14 +56,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
   const datasetNames = [...selected].flatMap((id) => Object.values(spec.stages[id]!.inputs)
     .flatMap((i) => i.refs.flatMap((r) => (r.kind === "dataset" ? [r.dataset] : []))));
-  const needsCommit = [...selected].some((id) => spec.stages[id]!.stageType.usesGitCommit);
-  const [code, datasets, lock] = await Promise.all([
+  const needsCommit = [...selected].some((id) => spec.stages[id]!.stageType.stampsGitCommit);
+  const [code, datasets, lock, stamps] = await Promise.all([
     codeIngredients({ projectDir: options.projectDir, groups, hasher }),
     resolveDatasets({ spec, hasher, names: datasetNames }),
     readLockFile(paths.lockFile),
+    readStamps(paths),
   ]);
-  const gitCommit = needsCommit ? commitLabel(await git) : undefined;
-  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit };
+  const gitCommit = needsCommit ? commitLabel(await git) ?? "unknown" : undefined;
+  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit, stamps };
 }
 
 /**
@@ -73,7 +80,7 @@ export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
       : ids.filter((id) => spec.stages[id]!.type === t);
     if (!matches.length) {
       const types = [...new Set(ids.map((id) => spec.stages[id]!.type))].sort();
-      throw new Error(`unknown target "${t}": not a stage id, a stage type (${types.join(", ")}) or a glob matching a stage id; stage ids: ${ids.join(", ")}`);
+      throw new UsageError(`unknown target "${t}"${didYouMean(t, [...ids, ...types])}: not a stage id, a stage type (${types.join(", ")}) or a glob matching a stage id; \`cofail dag\` lists the ${ids.length} stage ids`);
     }
     for (const m of matches) out.add(m);
   }

@@ -1,6 +1,5 @@
 // How the command line writes and ends: exit codes, output that survives a closed pipe (`cofail explain x | head -1`),
 // and text wrapped to the terminal.
-import wrapAnsi from "wrap-ansi";
 
 /** Exit codes, documented in `cofail --help` and the README. */
 export const EXIT = {
@@ -44,9 +43,4 @@ export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number
 }
 
 /** A line wrapped at `width`, continuation lines indented by `indent` spaces. */
-export function wrapLine(line: string, width: number, indent: number): string {
-  const first = wrapAnsi(line, width, { hard: true, trim: true }).split("\n");
-  if (first.length <= 1) return line;
-  const rest = wrapAnsi(first.slice(1).join(" "), Math.max(20, width - indent), { hard: true, trim: true }).split("\n");
-  return [first[0], ...rest.map((l) => " ".repeat(indent) + l)].join("\n");
-}
+export { wrapHanging as wrapLine } from "../engine/wrap.js";

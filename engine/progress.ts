@@ -3,7 +3,7 @@
 // are printed whole, wrapped to the terminal width, never cut. An ETA is shown only once a task has reported
 // progress twice at least a second apart, from the rate since its first report (so the time spent loading inputs
 // before the first report does not inflate it), and is withdrawn rather than counting down past zero.
-import wrapAnsi from "wrap-ansi";
+import { wrapHanging } from "./wrap.js";
 
 export interface RunPlan {
   /** stage id -> number of tasks (partitions) the run covers. */
@@ -96,7 +96,7 @@ export function formatDuration(seconds: number): string {
 export function plainReporter(write: (s: string) => void = (s) => process.stderr.write(s)): Reporter {
   const lastPct = new Map<string, number>();
   const counter = runCounter();
-  let lastTenth = -1;
+  let lastTenth = 0;
   return {
     plan: (p) => counter.plan(p),
     start: (label) => { counter.start(label); write(`  start  ${label}\n`); },
@@ -113,7 +113,7 @@ export function plainReporter(write: (s: string) => void = (s) => process.stderr
       const c = counter.counts();
       // A line per tenth of the stages, so a log shows how far the run got.
       const tenth = c.stagesTotal ? Math.floor((c.stagesDone / c.stagesTotal) * 10) : 10;
-      if (tenth !== lastTenth && c.stagesDone > 0) { lastTenth = tenth; write(`  progress: ${countsText(c)}\n`); }
+      if (tenth > lastTenth) { lastTenth = tenth; write(`  progress: ${countsText(c)}\n`); }
     },
     line: (m) => write(`${m}\n`),
     close() {},
@@ -137,11 +137,7 @@ export function runLine(c: RunCounts, elapsedS: number): string {
 /** A message as printed above the bars: whole, wrapped to the width (continuation lines indented). */
 export function wrapMessage(message: string, columns: number): string {
   const width = Math.max(40, columns - 1);
-  return message.split("\n").map((l) => {
-    const indent = /^\s*/.exec(l)![0].length + 4;
-    const wrapped = wrapAnsi(l, width, { hard: true, trim: false }).split("\n");
-    return [wrapped[0], ...wrapped.slice(1).map((w) => " ".repeat(Math.min(indent, width / 2)) + w.trimStart())].join("\n");
-  }).join("\n");
+  return message.split("\n").map((l) => wrapHanging(l, width, /^\s*/.exec(l)![0].length + 4)).join("\n");
 }
 
 export async function ttyReporter(stream: NodeJS.WriteStream = process.stderr, clock: () => number = () => performance.now()): Promise<Reporter> {
@@ -189,6 +185,10 @@ export async function ttyReporter(stream: NodeJS.WriteStream = process.stderr, c
       overall.update(0, { kind: "run" } satisfies Payload);
     },
     line: log,
-    close: () => multi.stop(),
+    close() {
+      // stop() drops what is still in the log buffer: draw once more first.
+      multi.update();
+      multi.stop();
+    },
   };
 }

@@ -49,7 +49,7 @@ test("unreadable YAML names the line", async () => {
 
 test("unknown stage type lists the known ones", async () => {
   const e = await specError(HEAD + "  a:\n    type: cout\n");
-  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout" \(did you mean "count"\?\); expected one of: badout, count, report, spin, total/ });
+  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout" \(did you mean "count"\?\); expected one of: badout, count, memo, report, spin, total/ });
 });
 
 test("unknown upstream stage, unknown output and unknown dataset", async () => {

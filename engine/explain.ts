@@ -151,19 +151,22 @@ function more(xs: string[], n: number): string {
   return xs.length <= n ? xs.join(", ") : `${xs.slice(0, n).join(", ")} and ${xs.length - n} more`;
 }
 
-/** Inputs grouped by (input, where from): "table <- grade-math-l5 (43 partitions)". */
+/** Inputs grouped by name: "table <- grade-math-l5 (43 partitions)", "figures <- 14 stages: fig-a, fig-b, ...". */
 function inputGroups(run: ExplainRun): string[] {
   const groups = new Map<string, ExplainInput[]>();
-  for (const i of run.inputs) {
-    const k = `${i.input}\0${i.from ? i.from.replace(/\[.*\]$/, "") : i.ref}`;
-    groups.set(k, [...(groups.get(k) ?? []), i]);
-  }
-  return [...groups.values()].map((g) => {
-    const i = g[0]!;
+  for (const i of run.inputs) groups.set(i.input, [...(groups.get(i.input) ?? []), i]);
+  return [...groups].map(([name, g]) => {
     const stale = g.some((x) => x.stale) ? " (stale: upstream changed since)" : "";
-    if (!i.from) return `${i.input} <- ${g.length === 1 ? `raw file ${i.name}` : `${g.length} raw files of ${i.ref}`}${stale}`;
-    if (g.length === 1) return `${i.input} <- ${i.from} (${i.name}, sha256 ${i.sha256.slice(0, 12)})${stale}`;
-    return `${i.input} <- ${i.from.replace(/\[.*\]$/, "")} (${g.length} partitions)${stale}`;
+    const raw = g.filter((x) => !x.from);
+    const stages = [...new Set(g.flatMap((x) => (x.from ? [x.from.replace(/\[.*\]$/, "")] : [])))];
+    const parts: string[] = [];
+    if (raw.length === 1) parts.push(`raw file ${raw[0]!.name}`);
+    else if (raw.length) parts.push(`${raw.length} raw files of ${more([...new Set(raw.map((x) => x.ref))], 2)}`);
+    const fromStages = g.filter((x) => x.from);
+    if (stages.length === 1 && fromStages.length === 1) parts.push(`${fromStages[0]!.from} (${fromStages[0]!.name}, sha256 ${fromStages[0]!.sha256.slice(0, 12)})`);
+    else if (stages.length === 1) parts.push(`${stages[0]} (${fromStages.length} partitions)`);
+    else if (stages.length) parts.push(`${stages.length} stages: ${more(stages, 3)}`);
+    return `${name} <- ${parts.join(" + ")}${stale}`;
   });
 }
 

@@ -7,13 +7,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { dataMirror, hasData } from "../../ingest/mirror-tables.js";
 import { lockEntries, readLockFile } from "../../engine/lockfile.js";
 import { GIT_COMMIT_STAMP } from "../../engine/stamp.js";
-import { REPO } from "../support/engine-project.js";
+import { freshProjectCopy } from "../support/engine-project.js";
 
 const env = { ...process.env, COFAIL_DATA_MIRROR: dataMirror };
 
@@ -30,21 +29,6 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "user.email=test@example.org", "-c", "user.name=test", ...args], { cwd: dir, encoding: "utf8" }).trim();
 }
 
-/** The working tree as git would clone it (tracked and new files, ignored ones left out), committed in a new repository. */
-async function freshClone(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "cofail-clone-"));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f)), { recursive: true });
-    await cp(join(REPO, f), join(dir, f)).catch((e: NodeJS.ErrnoException) => { if (e.code !== "ENOENT") throw e; });
-  }
-  git(dir, "init", "-q");
-  git(dir, "add", "-A");
-  git(dir, "commit", "-qm", "fresh clone");
-  await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
-
 interface Status { stage: string; partition?: string; state: string; reasons: string[] }
 
 async function status(dir: string): Promise<Status[]> {
@@ -54,7 +38,7 @@ async function status(dir: string): Promise<Status[]> {
 }
 
 test("fresh clone: one target alone, a cold make paper that changes no tracked file, code hashes blind to comments", { skip: !hasData && "no ../shared/data", timeout: 60 * 60_000 }, async () => {
-  const dir = await freshClone();
+  const dir = await freshProjectCopy({ commit: true });
   const commit = git(dir, "rev-parse", "HEAD");
 
   const one = await cofail(dir, ["run", "cofailure-aime", "--jobs", "2"]);

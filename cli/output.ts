@@ -35,11 +35,14 @@ export function exitQuietlyOnClosedPipe(): void {
   }
 }
 
-/** Columns to wrap text output at: the terminal's, else $COLUMNS, else 100. */
-export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
+/**
+ * Columns to wrap text output at: the terminal's, else $COLUMNS when set; undefined when stdout is not a terminal
+ * (a pipe or a file gets whole lines, for grep).
+ */
+export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number | undefined {
   if (stream.isTTY && stream.columns) return stream.columns;
   const env = Number(process.env.COLUMNS);
-  return Number.isInteger(env) && env >= 20 ? env : 100;
+  return Number.isInteger(env) && env >= 20 ? env : undefined;
 }
 
 /** A line wrapped at `width`, continuation lines indented by `indent` spaces. */

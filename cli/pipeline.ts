@@ -47,7 +47,7 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const impact = await (await import("../paper/status-impact.js")).statusImpactText(session, status);
       if (impact) {
         const { wrapLine } = await import("./output.js");
-        console.log(impact.split("\n").map((l) => wrapLine(l, width, 6)).join("\n"));
+        console.log(width === undefined ? impact : impact.split("\n").map((l) => wrapLine(l, width, 6)).join("\n"));
       }
     });
 

@@ -13,14 +13,16 @@ export function condenseReasons(reasons: string[]): string[] {
   return [`code changed: ${code.slice(0, 3).join(", ")} and ${code.length - 3} more files`, ...rest];
 }
 
-export function statusText(status: TaskStatus[], width: number): string {
+/** The status as text, each task's line wrapped at `width` when given (a terminal), whole otherwise. */
+export function statusText(status: TaskStatus[], width?: number): string {
+  const wrap = (line: string) => (width === undefined ? line : wrapLine(line, width, 14));
   const lines: string[] = [];
   for (const s of status) {
     if (s.state === "up-to-date") {
       const stamp = s.restamp ? ` (build/ will get commit ${s.restamp.to}; nothing recomputed)` : "";
-      lines.push(wrapLine(`  up to date  ${label(s)}${stamp}`, width, 14));
+      lines.push(wrap(`  up to date  ${label(s)}${stamp}`));
     } else {
-      lines.push(wrapLine(`  ${s.state === "run" ? "will run   " : "restorable "} ${label(s)}: ${condenseReasons(s.reasons).join("; ")}`, width, 14));
+      lines.push(wrap(`  ${s.state === "run" ? "will run   " : "restorable "} ${label(s)}: ${condenseReasons(s.reasons).join("; ")}`));
     }
   }
   const stale = status.filter((s) => s.state !== "up-to-date");

@@ -6,7 +6,7 @@ import { condenseReasons, statusText } from "../../cli/status-text.js";
 import { closest, didYouMean } from "../../engine/suggest.js";
 import type { TaskStatus } from "../../engine/index.js";
 
-test("status lines are wrapped to the width with a hanging indent, and a code change is listed once", () => {
+test("on a terminal, status lines are wrapped to its width with a hanging indent, and a code change is listed once", () => {
   const files = Array.from({ length: 40 }, (_, i) => `stages/module-number-${i}.ts`);
   const inputs = `input results changed (upstream ${Array.from({ length: 60 }, (_, i) => `stage-${i}`).join(", ")})`;
   const status: TaskStatus[] = [
@@ -22,6 +22,7 @@ test("status lines are wrapped to the width with a hanging indent, and a code ch
   const flat = text.replace(/\n {14}/g, " ");
   assert.match(flat, /and 37 more files; param allow: \[\] -> \["x"\]; input results changed \(upstream stage-0, .* stage-59\)/);
   assert.match(text, /\n {2}up to date {2}ingest\[gpt-4o\]\n {2}restorable {2}grade\[gpt-4o\]: output missing or modified in build\/\n2 of 3 tasks stale$/);
+  assert.equal(statusText(status).split("\n").length, 4, "not a terminal: whole lines");
   assert.deepEqual(condenseReasons(["code file a changed", "code file b changed", "never run"]), ["code file a changed", "code file b changed", "never run"]);
 });
 

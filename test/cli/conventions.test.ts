@@ -1,5 +1,6 @@
 // Command-line conventions: --version, exit codes by kind of error (documented in --help), --json on the verbs
 // that print data, suggestions for mistyped names, and output that survives a reader closing the pipe.
+// tier: slow
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";

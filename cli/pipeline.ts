@@ -15,7 +15,12 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
       const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
-      const summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+      let summary;
+      try {
+        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+      } finally {
+        reporter.close();
+      }
       process.exitCode = summary.exitCode;
       const { runEndDiff } = await import("../paper/run-diff.js");
       const diff = o.dry ? undefined : await runEndDiff(cli.projectDir());

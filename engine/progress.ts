@@ -80,7 +80,8 @@ export function etaSeconds(s: EtaState, now: number): number | undefined {
   const span = s.t1 - s.t0, gained = s.d1 - s.d0;
   if (gained <= 0 || span < ETA_MIN_SPAN_MS || s.d1 >= s.total) return undefined;
   const left = ((s.total - s.d1) * span) / gained - (now - s.t1);
-  return left > 0 ? left / 1000 : undefined;
+  // Under half a second left (or overdue), a number would read "0s" while work goes on: none.
+  return left >= 500 ? left / 1000 : undefined;
 }
 
 export function formatDuration(seconds: number): string {
@@ -157,11 +158,15 @@ export async function ttyReporter(stream: NodeJS.WriteStream = process.stderr, c
       });
     },
   }, cliProgress.Presets.shades_classic);
-  const overall = multi.create(1, 0, { kind: "run" } satisfies Payload);
+  // Bars (and cli-progress's redraw timer) start with the plan: a run that fails before it leaves nothing running.
+  let overall: ReturnType<typeof multi.create> | undefined;
   const bars = new Map<string, ReturnType<typeof multi.create>>();
   const log = (m: string) => multi.log(`${wrapMessage(m, stream.columns || 80)}\n`);
   return {
-    plan: (p) => counter.plan(p),
+    plan(p) {
+      counter.plan(p);
+      overall ??= multi.create(1, 0, { kind: "run" } satisfies Payload);
+    },
     start(label) {
       counter.start(label);
       eta.set(label, {});
@@ -182,13 +187,18 @@ export async function ttyReporter(stream: NodeJS.WriteStream = process.stderr, c
     },
     settled(label) {
       counter.settled(label);
-      overall.update(0, { kind: "run" } satisfies Payload);
+      overall?.update(0, { kind: "run" } satisfies Payload);
     },
-    line: log,
+    line(m) {
+      if (overall) log(m);
+      else stream.write(`${wrapMessage(m, stream.columns || 80)}\n`);
+    },
     close() {
+      if (!overall) return;
       // stop() drops what is still in the log buffer: draw once more first.
       multi.update();
       multi.stop();
+      overall = undefined;
     },
   };
 }

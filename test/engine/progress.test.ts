@@ -17,6 +17,7 @@ test("ETA: none before two reports a second apart, then the rate since the first
   observe(s, 7_000, 20, 100); // 20 items in 2 s since the first report: 10 items/s, 80 left
   assert.equal(etaSeconds(s, 7_000), 8);
   assert.equal(etaSeconds(s, 9_000), 6, "counts down between reports");
+  assert.equal(etaSeconds(s, 14_600), undefined, "under half a second left: no \"ETA 0s\"");
   assert.equal(etaSeconds(s, 15_000), undefined, "past the estimate: no ETA rather than 0s");
   observe(s, 15_000, 100, 100);
   assert.equal(etaSeconds(s, 15_000), undefined, "done");

@@ -22,6 +22,25 @@ export const certifyVerbs: VerbGroup = (program) => {
     .option("--json", "machine-readable output")
     .action(async (files: string[], o: CertifyCliOptions) => {
       const { certifyCommand } = await import("../certify/command.js");
-      console.log(await certifyCommand(files, o));
+      let text: string;
+      try {
+        text = await certifyCommand(files, o);
+      } catch (e) {
+        throw await classifyCertifyError(e, files);
+      }
+      console.log(text);
     });
 };
+
+/**
+ * certify/ throws plain errors; for the exit code, one that names a flag ("--level must be ...") is a usage error and
+ * one that names an input file (its line, column) a data error. Anything else stays a failure.
+ */
+export async function classifyCertifyError(e: unknown, files: string[]): Promise<unknown> {
+  if (!(e instanceof Error) || e.name !== "Error") return e;
+  const { DataError, UsageError } = await import("../engine/errors.js");
+  if (/^--[a-z]/.test(e.message)) return new UsageError(e.message);
+  const names = files.flatMap((f) => [f, f.split("/").pop()!]).filter((n) => n.length > 0);
+  if (names.some((n) => e.message.includes(n)) || /\bline \d+\b/.test(e.message)) return new DataError(e.message);
+  return e;
+}

@@ -5,6 +5,7 @@ import { integerOption, numberOption } from "./options.js";
 // Bounds of --jobs and --wait (the engine checks the same: engine/run.ts checkRunOptions).
 const MAX_JOBS = 1024;
 const MAX_WAIT_S = 86_400;
+import { outputWidth } from "./output.js";
 
 export const pipelineVerbs: VerbGroup = (program, cli) => {
   program.command("run")
@@ -14,18 +15,29 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
     .option("-j, --jobs <n>", `stages run in parallel, 1 to ${MAX_JOBS} (default: available CPUs)`, integerOption(1, MAX_JOBS))
     .option("--force", "rerun the selected stages even when cached")
     .option("--wait <seconds>", `how long to wait for another run's lock, 0 to ${MAX_WAIT_S}`, numberOption(0, MAX_WAIT_S, "seconds"), 60)
-    .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number }) => {
+    .option("--json", "print the run's summary as JSON (progress stays on stderr)")
+    .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number; json?: boolean }) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
       const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
-      const summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
-      console.log(summary.message);
-      process.exitCode = summary.exitCode;
-      if (!o.dry) {
-        const { runEndDiff } = await import("../paper/run-diff.js");
-        const d = await runEndDiff(cli.projectDir());
-        if (d) console.log(d);
+      let summary;
+      try {
+        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+      } finally {
+        reporter.close();
       }
+      process.exitCode = summary.exitCode;
+      const { runEndDiff } = await import("../paper/run-diff.js");
+      const diff = o.dry ? undefined : await runEndDiff(cli.projectDir());
+      if (o.json) {
+        const { outcomes, ...rest } = summary;
+        console.log(JSON.stringify({ ...rest, outcomes, ...(diff ? { diff } : {}) }, null, 2));
+        return;
+      }
+      console.log(summary.message);
+      if (diff) console.log(diff);
+      // The last line says where the run's headline artefact is (the paper), or the targets' outputs.
+      if (summary.headline.length) console.log(`${summary.exitCode ? "outputs (of the stages that succeeded)" : "output"}: ${summary.headline.join(" ")}`);
     });
 
   program.command("status")
@@ -34,31 +46,31 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
     .option("--json", "machine-readable output")
     .action(async (targets: string[], o: { json?: boolean }) => {
       const { openSession } = await import("../engine/session.js");
-      const { computeStatus, taskLabel } = await import("../engine/status.js");
+      const { computeStatus } = await import("../engine/status.js");
       const session = await openSession(await cli.sessionOptions(targets));
       for (const w of session.warnings) console.error(`warning: ${w}`);
       const status = await computeStatus(session);
       await session.hasher.save();
       if (o.json) { console.log(JSON.stringify(status, null, 2)); return; }
-      const stale = status.filter((s) => s.state !== "up-to-date");
-      for (const s of status) {
-        const label = taskLabel(s.stage, s.partition);
-        if (s.state === "up-to-date") console.log(`  up to date  ${label}`);
-        else console.log(`  ${s.state === "run" ? "will run   " : "restorable "} ${label}: ${s.reasons.join("; ")}`);
-      }
-      console.log(stale.length ? `${stale.length} of ${status.length} tasks stale` : `all ${status.length} tasks up to date`);
+      const { statusText } = await import("./status-text.js");
+      const width = outputWidth();
+      console.log(statusText(status, width));
       const impact = await (await import("../paper/status-impact.js")).statusImpactText(session, status);
-      if (impact) console.log(impact);
+      if (impact) {
+        const { wrapLine } = await import("./output.js");
+        console.log(width === undefined ? impact : impact.split("\n").map((l) => wrapLine(l, width, 6)).join("\n"));
+      }
     });
 
   program.command("dag")
     .description("draw the stage graph (ASCII by default)")
     .option("--mermaid", "Mermaid flowchart")
     .option("--dot", "Graphviz dot")
-    .action(async (o: { mermaid?: boolean; dot?: boolean }) => {
+    .option("--json", "stages, their inputs and layers, datasets and edges as JSON")
+    .action(async (o: { mermaid?: boolean; dot?: boolean; json?: boolean }) => {
       const { loadSpec } = await import("../engine/spec.js");
       const { renderDag } = await import("../engine/dag-render.js");
       const spec = await loadSpec({ projectDir: cli.projectDir(), file: cli.specFile(), catalog: await cli.loadCatalog() });
-      console.log(renderDag(spec, o.mermaid ? "mermaid" : o.dot ? "dot" : "ascii"));
+      console.log(renderDag(spec, o.json ? "json" : o.mermaid ? "mermaid" : o.dot ? "dot" : "ascii"));
     });
 };

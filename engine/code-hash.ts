@@ -1,20 +1,22 @@
 // The code ingredient of a cache key: every local file a stage module (and its codeFiles) transitively
 // imports, found with ONE esbuild bundle pass (metafile only, nothing written), plus the lockfile versions
 // of the npm packages those files import. A file nothing imports never counts; a local file reached only
-// through a lazy `import()` counts only when the stage lists it in codeFiles(params).
+// through a lazy `import()` counts only when the stage lists it in codeFiles(params). A module's hash is of its
+// syntax tree (./code-normalize.ts: comments and formatting do not count); any other file's is of its bytes.
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import type { FileHasher } from "./file-hasher.js";
+import { isModuleFile, openNormalizedHashes } from "./code-normalize.js";
 
 export interface CodeIngredients {
-  /** project-relative path -> sha256 */
+  /** project-relative path -> sha256 of its syntax tree (modules) or of its bytes (other files) */
   files: Record<string, string>;
   /** npm package -> version from package-lock.json */
   packages: Record<string, string>;
 }
 
-const isModule = (f: string) => /\.(ts|mts|js|mjs)$/.test(f);
+const isModule = isModuleFile;
 
 interface MetaInput { imports: { path: string; kind: string; external?: boolean }[] }
 
@@ -38,10 +40,13 @@ export async function codeIngredients(options: {
   const versions = await lockfileVersions(options.projectDir);
   const unknown = new Set<string>();
   const fileHash = new Map<string, string>();
+  const normalized = await openNormalizedHashes(join(options.projectDir, ".cofail", "code-hash.json"));
   for (const f of Object.keys(inputs)) {
-    const h = await options.hasher.hashFile(join(options.projectDir, f));
-    if (h) fileHash.set(f, h.sha256);
+    const abs = join(options.projectDir, f);
+    const h = await options.hasher.hashFile(abs);
+    if (h) fileHash.set(f, isModule(f) ? await normalized.hash(f, abs, h.sha256) : h.sha256);
   }
+  await normalized.save();
   for (const [group, entries] of options.groups) {
     const files: Record<string, string> = {};
     const packages: Record<string, string> = {};

@@ -1,8 +1,8 @@
-// The stage graph as text: ASCII (layers by longest upstream path), Mermaid or Graphviz dot.
+// The stage graph as text: ASCII (layers by longest upstream path), Mermaid, Graphviz dot, or JSON for scripts.
 import { topoOrder } from "./dag.js";
 import type { PipelineSpec } from "./spec.js";
 
-export function renderDag(spec: PipelineSpec, format: "ascii" | "mermaid" | "dot"): string {
+export function renderDag(spec: PipelineSpec, format: "ascii" | "mermaid" | "dot" | "json"): string {
   const order = topoOrder(spec.deps);
   const edges: { from: string; to: string; label: string }[] = [];
   for (const id of order) {
@@ -26,6 +26,20 @@ export function renderDag(spec: PipelineSpec, format: "ascii" | "mermaid" | "dot
   }
   const depth = new Map<string, number>();
   for (const id of order) depth.set(id, Math.max(0, ...[...spec.deps.get(id)!].map((u) => depth.get(u)! + 1)));
+  if (format === "json") {
+    return JSON.stringify({
+      datasets: datasets.map((d) => ({ name: d, ...spec.datasets[d] })),
+      stages: order.map((id) => {
+        const d = spec.stages[id]!;
+        return {
+          id, type: d.type, layer: depth.get(id)!, ...(d.foreach ? { foreach: d.foreach } : {}), params: d.params,
+          inputs: Object.fromEntries(Object.entries(d.inputs).map(([n, i]) => [n, i.refs.map((r) => r.ref)])),
+          upstream: [...spec.deps.get(id)!].sort(),
+        };
+      }),
+      edges,
+    }, null, 2);
+  }
   const lines = datasets.map((d) => `dataset:${d}  (${spec.datasets[d]!.files ? "files" : "local"})`);
   for (const id of order) {
     const d = spec.stages[id]!;

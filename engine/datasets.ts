@@ -1,5 +1,6 @@
 // Dataset files: `files:` globs over the data manifest (pinned sha256, fetched on demand) and `local:`
 // project files (hashed as they are). Planning needs only names and hashes; a stage run materialises.
+import { DataError } from "./errors.js";
 import { resolve } from "node:path";
 import type { FileHasher } from "./file-hasher.js";
 import type { PipelineSpec } from "./spec.js";
@@ -32,18 +33,22 @@ export async function resolveDatasets(options: {
       for (const rel of ds.local) {
         const abs = resolve(spec.projectDir, rel);
         const h = await hasher.hashFile(abs);
-        if (!h) throw new Error(`dataset ${name}: local file ${rel} does not exist`);
+        if (!h) throw new DataError(`dataset ${name}: local file ${rel} does not exist`);
         files.push({ name: rel, sha256: h.sha256, bytes: h.bytes, localPath: abs });
       }
       out.set(name, files);
     } else {
       const m = await import("./manifest.js");
-      manifest ??= await m.loadManifest(resolve(spec.projectDir, spec.data.manifest));
+      try {
+        manifest ??= await m.loadManifest(resolve(spec.projectDir, spec.data.manifest));
+      } catch (e) {
+        throw new DataError((e as Error).message);
+      }
       let entries: ManifestEntry[];
       try {
         entries = m.matchManifest(manifest, ds.files ?? []);
       } catch (e) {
-        throw new Error(`dataset ${name}: ${(e as Error).message}`);
+        throw new DataError(`dataset ${name}: ${(e as Error).message}`);
       }
       out.set(name, entries.map((entry) => ({ name: entry.path, sha256: entry.sha256, url: entry.url ?? undefined, bytes: entry.bytes, entry })));
     }

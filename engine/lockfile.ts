@@ -1,5 +1,7 @@
 // cofail.lock: the deterministic provenance of the workspace, one entry per stage (and partition).
-// YAML, sorted keys, no timestamps or commit, so `git diff cofail.lock` shows exactly what changed.
+// YAML, sorted keys, no timestamps, no commit and no pointers to other runs: every field is a function of the
+// code, params, seeds and data, so a cold build of a commit writes exactly the lock committed with it, and
+// `git diff cofail.lock` shows exactly what changed.
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { z } from "zod";
@@ -12,7 +14,6 @@ export interface LockInput {
   /** Logical file name (manifest path, local path, or <stage>[/<partition>]/<file>). */
   name: string;
   sha256: string;
-  upstreamKey?: string;
   url?: string;
 }
 
@@ -32,8 +33,6 @@ export interface TaskIngredients {
   /** params as written in pipeline.yaml */
   params: Record<string, unknown>;
   inputs: Record<string, LockInput[]>;
-  /** Only for stage types that stamp the commit into their output. */
-  gitCommit?: string;
 }
 
 export interface LockEntry extends TaskIngredients {
@@ -42,20 +41,23 @@ export interface LockEntry extends TaskIngredients {
   warnings: string[];
 }
 
-/** Bump when the key recipe or the cache layout changes: every key changes with it. */
-export const ENGINE_FORMAT_VERSION = 1;
+/**
+ * Bump when the key recipe or the cache layout changes: every key changes with it. 2: code hashes are of the
+ * syntax tree (engine/code-normalize.ts), no upstream pointers, no git commit.
+ */
+export const ENGINE_FORMAT_VERSION = 2;
 
 /**
- * The cache key of a task: sha256 of the canonical JSON of its ingredients as the lock records them. `upstreamKey`
- * (which cached run produced an input) is provenance, not an ingredient: the input's content hash is.
+ * The cache key of a task: sha256 of the canonical JSON of its ingredients as the lock records them. Which cached
+ * run produced an input is not an ingredient (the input's content hash is), and neither is the git commit: a stage
+ * that stamps the commit into its outputs gets a placeholder, replaced in build/ only (engine/stamp.ts).
  */
 export function cacheKeyOf(ingredients: TaskIngredients): string {
   const inputs = Object.fromEntries(Object.entries(ingredients.inputs).map(([name, items]) =>
-    [name, items.map(({ upstreamKey: _u, ...it }) => it)]));
+    [name, items.map((it) => ({ ref: it.ref, name: it.name, sha256: it.sha256, ...(it.url !== undefined ? { url: it.url } : {}) }))]));
   return hashCanonical({
     engine: ENGINE_FORMAT_VERSION, type: ingredients.type, partition: ingredients.partition ?? null, seed: ingredients.seed,
     code: ingredients.code, packages: ingredients.packages, params: ingredients.params, inputs,
-    gitCommit: ingredients.gitCommit ?? null,
   });
 }
 
@@ -206,4 +208,21 @@ export function lockEntries(lock: LockFile): { stage: string; partition?: string
   return Object.entries(lock.stages).sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([stage, s]) =>
     s.entry ? [{ stage, entry: s.entry }]
       : Object.entries(s.partitions ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([partition, entry]) => ({ stage, partition, entry })));
+}
+
+/**
+ * The lock entry of the run that wrote an input a task read from another stage (`<stage>.<output>`, file
+ * `<stage>[/<partition>]/<file>`), or undefined for a dataset input. `matches` says whether that run's output is the
+ * very content the task read: when it is not, the lock moved on since (the reading task is stale).
+ */
+export function upstreamOf(lock: LockFile, input: LockInput): { stage: string; partition?: string; entry?: LockEntry; matches: boolean } | undefined {
+  if (input.ref.startsWith("dataset:")) return undefined;
+  const dot = input.ref.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const stage = input.ref.slice(0, dot), output = input.ref.slice(dot + 1);
+  const s = lock.stages[stage];
+  const rest = input.name.startsWith(`${stage}/`) ? input.name.slice(stage.length + 1).split("/") : [];
+  const partition = s?.partitions && rest.length > 1 ? rest[0] : undefined;
+  const entry = s ? lockEntryOf(lock, stage, partition) : undefined;
+  return { stage, ...(partition !== undefined ? { partition } : {}), entry, matches: entry?.outputs[output]?.sha256 === input.sha256 };
 }

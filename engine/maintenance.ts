@@ -79,7 +79,6 @@ export async function gcCache(options: GcOptions): Promise<string> {
     const byLock = new Set<string>();
     for (const { entry } of lockEntries(locked)) {
       byLock.add(entry.key);
-      for (const items of Object.values(entry.inputs)) for (const it of items) if (it.upstreamKey) byLock.add(it.upstreamKey);
     }
     let runNames: string[] = [];
     try { runNames = (await readdir(paths.runsDir)).filter((n) => n.endsWith(".json")).sort(); } catch { /* no runs yet */ }
@@ -95,15 +94,7 @@ export async function gcCache(options: GcOptions): Promise<string> {
       }
       for (const t of record.tasks) if (typeof t.key === "string") byRuns.add(t.key);
     }
-    // The upstream runs of kept entries stay too, so `cofail explain` can still walk their chains.
     const keep = new Set([...byLock, ...byRuns]);
-    const queue = [...keep];
-    while (queue.length) {
-      const rec = await readCacheRecord(paths, queue.pop()!);
-      for (const items of Object.values(rec?.entry.inputs ?? {})) for (const it of items) {
-        if (it.upstreamKey && !keep.has(it.upstreamKey)) { keep.add(it.upstreamKey); queue.push(it.upstreamKey); }
-      }
-    }
     let names: string[] = [];
     try { names = (await readdir(paths.cacheDir)).sort(); } catch { /* no cache */ }
     const foreign = names.filter((n) => !/^[0-9a-f]{64}$/.test(n));

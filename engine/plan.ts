@@ -8,13 +8,13 @@ import type { DatasetFile } from "./datasets.js";
 import { cacheKeyOf, type LockInput, type TaskIngredients } from "./lockfile.js";
 import type { PipelineSpec, ResolvedRef } from "./spec.js";
 import { stageOutputs } from "./catalog.js";
+import { GIT_COMMIT_STAMP } from "./stamp.js";
 
 export interface PlanContext {
   spec: PipelineSpec;
   paths: ProjectPaths;
   code: Map<string, CodeIngredients>;
   datasets: Map<string, DatasetFile[]>;
-  gitCommit?: string;
   /** The record of an upstream task whose outputs are known for this run, if any. */
   upstream(stage: string, partition: string | undefined): CacheRecord | undefined;
 }
@@ -23,6 +23,8 @@ export interface TaskInputItem extends LockInput {
   dataset?: DatasetFile;
   /** Absolute path of an upstream output inside the run-cache. */
   path?: string;
+  /** The upstream stage and the run of it this task reads (for this run only: never in the lock). */
+  upstream?: { stage: string; key: string };
   partition?: string;
 }
 
@@ -36,6 +38,7 @@ export interface PlannedTask {
   seed: number;
   inputs: Record<string, TaskInput>;
   code: CodeIngredients;
+  /** GIT_COMMIT_STAMP for stage types that stamp the commit into their outputs (engine/stamp.ts), else undefined. */
   gitCommit?: string;
   /** The record the key is computed from; the lock entry stores it as is. */
   ingredients: TaskIngredients;
@@ -86,15 +89,14 @@ export function planTask(ctx: PlanContext, stage: string, partition: string | un
   if (waitingFor.length) return { waitingFor };
   const code = ctx.code.get(stage)!;
   const seed = seedFor(ctx.spec.seed, stage, partition);
-  const gitCommit = decl.stageType.usesGitCommit ? ctx.gitCommit ?? "unknown" : undefined;
+  // The commit is never an ingredient: a stamping stage writes a placeholder that only build/ sees replaced.
+  const gitCommit = decl.stageType.stampsGitCommit ? GIT_COMMIT_STAMP : undefined;
   const ingredients: TaskIngredients = {
     type: decl.type, ...(partition !== undefined ? { partition } : {}), seed,
     code: code.files, packages: code.packages, params: decl.params,
     inputs: Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.groups.flatMap((g) => g.items.map((it) => ({
-      ref: it.ref, name: it.name, sha256: it.sha256,
-      ...(it.upstreamKey ? { upstreamKey: it.upstreamKey } : {}), ...(it.url ? { url: it.url } : {}),
+      ref: it.ref, name: it.name, sha256: it.sha256, ...(it.url ? { url: it.url } : {}),
     })))])),
-    ...(gitCommit !== undefined ? { gitCommit } : {}),
   };
   const key = cacheKeyOf(ingredients);
   return { task: { stage, partition, key, seed, inputs, code, gitCommit, ingredients } };
@@ -118,7 +120,7 @@ function resolveGroup(ctx: PlanContext, ref: ResolvedRef, onlyPartition: string 
     if (!rec || !out) { waiting.push(ref.stage); continue; }
     items.push({
       ref: ref.ref, name: p === undefined ? `${ref.stage}/${file}` : `${ref.stage}/${p}/${file}`, sha256: out.sha256,
-      upstreamKey: rec.key, path: join(cacheOutDir(ctx.paths, rec.key), out.file), partition: p,
+      upstream: { stage: ref.stage, key: rec.key }, path: join(cacheOutDir(ctx.paths, rec.key), out.file), partition: p,
     });
   }
   if (waiting.length) return { waiting: [...new Set(waiting)] };

@@ -3,6 +3,7 @@
 // error when the stage reported one (moved if |delta| > 2 * sqrt(se_old^2 + se_new^2), about two standard
 // errors of the difference), else the interval half-width (moved if |delta| exceeds the new half-width),
 // else none (a deterministic quantity: any change is real).
+import { UsageError } from "./errors.js";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProjectPaths } from "./cache.js";
@@ -65,14 +66,14 @@ export function findRun(runs: RunRecordRef[], ref: string): RunRecordRef {
   if (/^(-[1-9]\d*|~\d+)$/.test(ref)) {
     const back = ref.startsWith("~") ? Number(ref.slice(1)) + 1 : -Number(ref);
     const r = runs[runs.length - back];
-    if (!r) throw new Error(`there are only ${runs.length} recorded runs`);
+    if (!r) throw new UsageError(`there are only ${runs.length} recorded runs`);
     return r;
   }
   const hits = runs.filter((r) => r.id === ref || r.file === ref || r.file === `${ref}.json`);
   const prefix = hits.length ? hits : runs.filter((r) => r.id.startsWith(ref));
   if (prefix.length === 1) return prefix[0]!;
-  if (!prefix.length) throw new Error(`no recorded run "${ref}" in .cofail/runs (known: ${runs.slice(-5).map((r) => r.id).join(", ")})`);
-  throw new Error(`run "${ref}" is ambiguous: ${prefix.map((r) => r.id).join(", ")}`);
+  if (!prefix.length) throw new UsageError(`no recorded run "${ref}" in .cofail/runs (known: ${runs.slice(-5).map((r) => r.id).join(", ")})`);
+  throw new UsageError(`run "${ref}" is ambiguous: ${prefix.map((r) => r.id).join(", ")}`);
 }
 
 /** The two runs to compare: the given ones, or the last two runs that kept a snapshot. */

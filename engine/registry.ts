@@ -8,9 +8,15 @@ import { lockEntries, type LockFile } from "./lockfile.js";
 import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
 
-export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promise<{ results: ResultRecord[]; errors: string[] }> {
+/**
+ * The registry of what exists: the results of every lock entry whose run is in this workspace's run-cache. An entry
+ * whose run is not (a fresh clone's committed lock names every stage, a run of one target builds a few) is left out
+ * and listed in `notBuilt`; that is not an error. Two stages publishing one id is.
+ */
+export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promise<{ results: ResultRecord[]; errors: string[]; notBuilt: string[] }> {
   const byId = new Map<string, ResultRecord>();
   const errors: string[] = [];
+  const notBuilt: string[] = [];
   for (const { stage, partition, entry } of lockEntries(lock)) {
     let published: PublishedResult[] = [];
     const label = `${stage}${partition ? `[${partition}]` : ""}`;
@@ -18,7 +24,7 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
     try {
       bytes = await readFile(join(cacheOutDir(paths, entry.key), "results.json"));
     } catch {
-      errors.push(`results of ${label} are missing from the run-cache (key ${entry.key.slice(0, 12)})`);
+      notBuilt.push(label);
       continue;
     }
     // The registry is what the paper prints: only results whose bytes are the ones the lock recorded.
@@ -28,9 +34,9 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
       continue;
     }
     try {
-      published = JSON.parse(bytes.toString("utf8"));
-    } catch {
-      errors.push(`results of ${label} in the run-cache are not valid JSON (key ${entry.key.slice(0, 12)})`);
+      published = JSON.parse(bytes.toString("utf8")) as PublishedResult[];
+    } catch (e) {
+      errors.push(`results of ${label} in the run-cache (key ${entry.key.slice(0, 12)}) are not valid JSON: ${(e as Error).message}`);
       continue;
     }
     for (const r of published) {
@@ -43,7 +49,7 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
     }
   }
   const results = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { results, errors };
+  return { results, errors, notBuilt };
 }
 
 export async function writeRegistry(paths: ProjectPaths, results: ResultRecord[]): Promise<void> {

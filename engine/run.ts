@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  commitToCache, installWorkspace, loadCacheRecord, makeRunTempDir, prunePartitions, quarantine, sweepTemp,
+  commitToCache, installWorkspace, loadCacheRecord, makeRunTempDir, prunePartitions, quarantine, readCacheRecord, sweepTemp,
   verifyCacheEntry, workspaceDir, workspaceProblems, type CacheRecord, type EntryProblem,
 } from "./cache.js";
 import { sha256 } from "./canonical-json.js";
@@ -22,7 +22,8 @@ import { buildRegistry, writeRegistry } from "./registry.js";
 import { snapshotRun, type RunSnapshot } from "./snapshot.js";
 import { acquireRunLock } from "./run-lock.js";
 import { openSession, type Session, type SessionOptions } from "./session.js";
-import { computeStatus, planContext, selectedOrder, taskLabel } from "./status.js";
+import { computeStatus, planContext, restampOf, selectedOrder, taskLabel, workspaceHolds } from "./status.js";
+import { stampBytes, stampedFiles, stampPath, stampWorkspace, writeStamps } from "./stamp.js";
 import { stageOutputs } from "./catalog.js";
 import type { StageEvent, StageTaskResult, WorkerInput } from "./threads/protocol.js";
 
@@ -59,6 +60,13 @@ export interface RunSummary {
   exitCode: number;
   message: string;
   recordFile?: string;
+  /**
+   * Project-relative build/ paths of the outputs declared `headline` by the stages this run covered and left in
+   * the workspace (the paper), else of the named targets' output directories.
+   */
+  headline: string[];
+  /** Lock entries whose results are not in this workspace's run-cache (stages never built here): left out of the registry. */
+  notBuilt: string[];
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -97,6 +105,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await sweepTemp(session.paths);
     const forced = new Set(options.force ? (session.targets.length ? session.targets : session.selected) : []);
     const outcomes = await schedule(session, { pool, reporter, jobs, forced });
+    const restamped = await restampWorkspace(session, outcomes.list);
+    await writeStamps(session.paths, session.stamps);
     const newLock = mergeLock(session, outcomes.stageLocks);
     if (session.lockProblem) {
       const kept = await quarantine(session.paths, session.paths.lockFile).catch(() => undefined);
@@ -106,19 +116,24 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     const registry = await buildRegistry(session.paths, newLock);
     const errors = [...registry.errors];
     if (!registry.errors.length) await writeRegistry(session.paths, registry.results);
+    if (registry.notBuilt.length) {
+      reporter.line(`registry: ${registry.notBuilt.length} stage run(s) of cofail.lock are not built in this workspace (${abbreviate(registry.notBuilt, 3)}); their results are left out until they run`);
+    }
     await session.hasher.save();
     const failed = outcomes.list.filter((o) => o.status === "failed").length;
     const exitCode = failed || errors.length ? 1 : 0;
     const counts = countBy(outcomes.list.map((o) => o.status));
+    const stampNote = restamped.length ? ` (commit ${session.gitCommit} stamped into ${restamped.join(", ")})` : "";
     const message = failed === 0 && outcomes.list.every((o) => o.status === "up-to-date") && !errors.length
-      ? `nothing to do: ${session.selected.size} stages up to date`
-      : summaryLine(counts) + errors.map((e) => `\nerror: ${e}`).join("");
+      ? `nothing to do: ${session.selected.size} stages up to date${stampNote}`
+      : summaryLine(counts) + stampNote + errors.map((e) => `\nerror: ${e}`).join("");
     const recordFile = await writeRunRecord(session, {
       runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
       jobs, force: !!options.force,
-      snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage)),
+      snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage),
+        (stage, file, bytes) => stampSnapshot(session, stage, file, bytes)),
     });
-    return { runId, outcomes: outcomes.list, exitCode, message, recordFile };
+    return { runId, outcomes: outcomes.list, exitCode, message, recordFile, headline: headlinePaths(session, outcomes.list), notBuilt: registry.notBuilt };
   } finally {
     reporter.close();
     await pool?.close();
@@ -130,8 +145,9 @@ async function dryRun(session: Session, runId: string, reporter: Reporter): Prom
   const status = await computeStatus(session);
   const todo = status.filter((s) => s.state !== "up-to-date");
   for (const s of todo) reporter.line(`would ${s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}`);
+  for (const s of status) if (s.restamp) reporter.line(`would stamp commit ${s.restamp.to} into ${taskLabel(s.stage, s.partition)}'s outputs in build/ (nothing recomputed)`);
   const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length} to run, ${todo.filter((s) => s.state === "restore").length} to restore` : `nothing to do: ${session.selected.size} stages up to date`;
-  return { runId, outcomes: [], exitCode: 0, message };
+  return { runId, outcomes: [], exitCode: 0, message, headline: [], notBuilt: [] };
 }
 
 interface ScheduleOptions { pool: ThreadPool; reporter: Reporter; jobs: number; forced: Set<string> }
@@ -146,6 +162,8 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
   const list: TaskOutcome[] = [];
   const state = new Map<string, "waiting" | "active" | "done" | "failed" | "skipped">(order.map((id) => [id, "waiting"]));
   const slots = semaphore(Math.max(1, opts.jobs));
+  opts.reporter.plan({ tasks: Object.fromEntries(order.map((id) => [id, partitionsOf(ctx, id)?.length ?? 1])) });
+  const settle = (o: TaskOutcome) => { list.push(o); opts.reporter.settled(taskLabel(o.stage, o.partition), o.status); };
 
   const runStage = async (stage: string): Promise<boolean> => {
     const decl = session.spec.stages[stage]!;
@@ -157,7 +175,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
         opts.reporter.line(`FAILED ${taskLabel(stage, p)}: ${error}`);
         return { stage, partition: p, status: "failed", warnings: [], error };
       });
-      list.push(outcome);
+      settle(outcome);
       return outcome;
     }));
     const failed = results.some((r) => r.status === "failed");
@@ -196,7 +214,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
             for (const d of downstreamOf(session.spec.deps, new Set([id]))) {
               if (state.get(d) !== "waiting") continue;
               state.set(d, "skipped");
-              for (const p of partitionsOf(ctx, d) ?? [undefined]) list.push({ stage: d, partition: p, status: "skipped", warnings: [], error: `upstream ${id} failed` });
+              for (const p of partitionsOf(ctx, d) ?? [undefined]) settle({ stage: d, partition: p, status: "skipped", warnings: [], error: `upstream ${id} failed` });
               opts.reporter.line(`skipped ${d} (upstream ${id} failed)`);
             }
           }
@@ -238,14 +256,13 @@ async function runOne(
       if (problems.length) { await setAside(problems); rec = undefined; }
     }
     if (rec) {
-      const intact = oldEntry?.key === task.key &&
-        (await workspaceProblems({ paths, stage, partition, outputs: rec.entry.outputs, hasher })).length === 0;
+      const intact = oldEntry?.key === task.key && await workspaceHolds(session, stage, partition, task.key, rec.entry.outputs);
       if (intact) {
         records.set(label, rec);
         return { stage, partition, status: "up-to-date", key: task.key, warnings: rec.entry.warnings };
       }
       try {
-        const moved = await installWorkspace({ paths, key: task.key, stage, partition, outputs: rec.entry.outputs, hasher, previous: oldEntry?.outputs });
+        const moved = await installTask(session, stage, partition, task.key, rec.entry.outputs, oldEntry?.outputs);
         records.set(label, rec);
         if (moved.length) {
           quarantined.push(...moved.map((m) => `${m} (did not match any recorded output)`));
@@ -286,7 +303,7 @@ async function runOne(
     const entry = await sealEntry(session, task, tempDir, done.warnings);
     await commitToCache(session.paths, tempDir, { key: task.key, stage, partition, entry }, hasher);
     tempDir = undefined;
-    const moved = await installWorkspace({ paths, key: task.key, stage, partition, outputs: entry.outputs, hasher, previous: oldEntry?.outputs });
+    const moved = await installTask(session, stage, partition, task.key, entry.outputs, oldEntry?.outputs);
     if (moved.length) {
       quarantined.push(...moved.map((m) => `${m} (did not match any recorded output)`));
       opts.reporter.line(`${relativeBuild(session, stage, partition)} held files that match no record: moved to ${moved.join(", ")}`);
@@ -329,7 +346,7 @@ async function workerInputs(session: Session, task: PlannedTask, label: string):
         } else {
           const v = await session.hasher.verifyFile(it.path!, it.sha256);
           if (!v.ok) {
-            const where = it.upstreamKey ? await quarantine(session.paths, join(session.paths.cacheDir, it.upstreamKey)).catch(() => undefined) : undefined;
+            const where = it.upstream ? await quarantine(session.paths, join(session.paths.cacheDir, it.upstream.key)).catch(() => undefined) : undefined;
             throw new Error(`input ${name} of ${label}: ${it.name} in the run-cache no longer matches its record (${v.reason})` +
               `${where ? `; moved to ${where}` : ""}; run again to recompute it`);
           }
@@ -358,6 +375,66 @@ async function sealEntry(session: Session, task: PlannedTask, tempDir: string, w
   await writeFile(join(outDir, "provenance.json"), provenance);
   entry.outputs = { ...outputs, provenance: { file: "provenance.json", sha256: sha256(provenance), bytes: Buffer.byteLength(provenance) } };
   return entry;
+}
+
+/** Copy a cached run into build/, with the commit stamped into the files of a stamping stage. */
+/**
+ * Install a task's outputs into build/ from the run-cache (verified while copied), then stamp the commit into the
+ * stamped ones. Files of the old copy that match no record are quarantined (returned); the stamped copies the stamp
+ * state knows are ours, not someone's edits.
+ */
+async function installTask(session: Session, stage: string, partition: string | undefined, key: string, outputs: Record<string, OutputRecord>, previous?: Record<string, OutputRecord>): Promise<string[]> {
+  const decl = session.spec.stages[stage]!;
+  const stamped = stampedFiles(decl.stageType, decl.parsedParams);
+  const stampedNow: Record<string, OutputRecord> = {};
+  for (const f of stamped) {
+    const s = session.stamps[stampPath(stage, partition, f)];
+    if (s) stampedNow[`stamped:${f}`] = { file: f, sha256: s.sha256, bytes: 0 };
+  }
+  const moved = await installWorkspace({ paths: session.paths, key, stage, partition, outputs, hasher: session.hasher, previous: { ...(previous ?? {}), ...stampedNow } });
+  if (stamped.size) await stampWorkspace(session.paths, { stage, partition, key, outputs, stamped, commit: session.gitCommit ?? "unknown", state: session.stamps });
+  return moved;
+}
+
+/** Rewrite the stamped files of up-to-date tasks whose stamp is of another commit; returns their build/ dirs. */
+async function restampWorkspace(session: Session, outcomes: TaskOutcome[]): Promise<string[]> {
+  const done: string[] = [];
+  for (const o of outcomes) {
+    if (o.status !== "up-to-date" || !o.key || !restampOf(session, o.stage, o.partition, o.key)) continue;
+    const rec = await readCacheRecord(session.paths, o.key);
+    if (!rec) continue;
+    const decl = session.spec.stages[o.stage]!;
+    await stampWorkspace(session.paths, {
+      stage: o.stage, partition: o.partition, key: o.key, outputs: rec.entry.outputs,
+      stamped: stampedFiles(decl.stageType, decl.parsedParams), commit: session.gitCommit!, state: session.stamps,
+    });
+    done.push(relative(session.paths.projectDir, workspaceDir(session.paths, o.stage, o.partition)));
+  }
+  return done;
+}
+
+/** A snapshotted output of a stamping stage is kept as build/ has it: with this run's commit. */
+function stampSnapshot(session: Session, stage: string, file: string, bytes: Buffer): Buffer {
+  const decl = session.spec.stages[stage];
+  return decl && stampedFiles(decl.stageType, decl.parsedParams).has(file) ? stampBytes(bytes, session.gitCommit ?? "unknown") : bytes;
+}
+
+/** Where the run's headline outputs are (see RunSummary.headline). */
+function headlinePaths(session: Session, outcomes: TaskOutcome[]): string[] {
+  const ok = new Set(["ran", "restored", "up-to-date"]);
+  const rel = (stage: string, partition: string | undefined, file?: string) =>
+    relative(session.paths.projectDir, join(workspaceDir(session.paths, stage, partition), file ?? "")) + (file ? "" : "/");
+  const flagged = outcomes.filter((o) => ok.has(o.status)).flatMap((o) => {
+    const decl = session.spec.stages[o.stage]!;
+    return Object.values(stageOutputs(decl.stageType, decl.parsedParams)).filter((s) => s.headline).map((s) => rel(o.stage, o.partition, s.file));
+  });
+  if (flagged.length) return [...new Set(flagged)];
+  const targets = new Set(session.targets);
+  return [...new Set(outcomes.filter((o) => targets.has(o.stage) && ok.has(o.status)).map((o) => rel(o.stage, undefined)))];
+}
+
+function abbreviate(xs: string[], n: number): string {
+  return xs.length <= n ? xs.join(", ") : `${xs.slice(0, n).join(", ")} and ${xs.length - n} more`;
 }
 
 /** Names of a stage's outputs declared with `snapshot: true` (none for stages no longer in the spec). */

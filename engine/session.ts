@@ -11,6 +11,9 @@ import { createFileHasher, type FileHasher } from "./file-hasher.js";
 import { readLockFile, type LockFile, type LockFileError } from "./lockfile.js";
 import { globMatcher, isGlob } from "./glob.js";
 import { loadSpec, type PipelineSpec } from "./spec.js";
+import { readStamps, type StampState } from "./stamp.js";
+import { UsageError } from "./errors.js";
+import { didYouMean } from "./suggest.js";
 
 export interface Session {
   spec: PipelineSpec;
@@ -23,11 +26,14 @@ export interface Session {
   datasets: Map<string, DatasetFile[]>;
   lock: LockFile;
   git: Promise<GitInfo>;
+  /** The commit label stamped into build/ by stamping stages (engine/stamp.ts); set when one is selected. */
   gitCommit?: string;
   /** Things the user should know before planning (an unreadable cofail.lock, no package-lock.json). */
   warnings: string[];
   /** Set when cofail.lock exists but cannot be parsed (it was read as empty). */
   lockProblem?: LockFileError;
+  /** How the stamped files in build/ were stamped (.cofail/stamps.json). */
+  stamps: StampState;
 }
 
 export interface SessionOptions {
@@ -54,19 +60,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   }
   const datasetNames = [...selected].flatMap((id) => Object.values(spec.stages[id]!.inputs)
     .flatMap((i) => i.refs.flatMap((r) => (r.kind === "dataset" ? [r.dataset] : []))));
-  const needsCommit = [...selected].some((id) => spec.stages[id]!.stageType.usesGitCommit);
+  const needsCommit = [...selected].some((id) => spec.stages[id]!.stageType.stampsGitCommit);
   const warnings: string[] = [];
   let lockProblem: LockFileError | undefined;
-  const [code, datasets, lock] = await Promise.all([
+  const [code, datasets, lock, stamps] = await Promise.all([
     codeIngredients({ projectDir: options.projectDir, groups, hasher, onWarning: (m) => warnings.push(m) }),
     resolveDatasets({ spec, hasher, names: datasetNames }),
     readLockFile(paths.lockFile, (e) => {
       lockProblem = e;
       warnings.push(`${e.message}\n  cofail.lock is read as empty: every task is restored from the run-cache (or run); a run writes a fresh lock and moves the unreadable one to .cofail/quarantine/`);
     }),
+    readStamps(paths),
   ]);
-  const gitCommit = needsCommit ? commitLabel(await git) : undefined;
-  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit, warnings, ...(lockProblem ? { lockProblem } : {}) };
+  const gitCommit = needsCommit ? commitLabel(await git) ?? "unknown" : undefined;
+  return { spec, paths, hasher, selected, targets: named, code, datasets, lock, git, gitCommit, stamps, warnings, ...(lockProblem ? { lockProblem } : {}) };
 }
 
 /**
@@ -82,7 +89,7 @@ export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
       : ids.filter((id) => spec.stages[id]!.type === t);
     if (!matches.length) {
       const types = [...new Set(ids.map((id) => spec.stages[id]!.type))].sort();
-      throw new Error(`unknown target "${t}": not a stage id, a stage type (${types.join(", ")}) or a glob matching a stage id; stage ids: ${ids.join(", ")}`);
+      throw new UsageError(`unknown target "${t}"${didYouMean(t, [...ids, ...types])}: not a stage id, a stage type (${types.join(", ")}) or a glob matching a stage id; \`cofail dag\` lists the ${ids.length} stage ids`);
     }
     for (const m of matches) out.add(m);
   }

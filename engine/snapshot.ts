@@ -36,9 +36,13 @@ async function store(paths: ProjectPaths, bytes: Buffer): Promise<string> {
 
 /**
  * Snapshot the registry just written and, for every entry of the new lock, the outputs its stage declares with
- * `snapshot: true` (`flagged(stage)` gives their output names).
+ * `snapshot: true` (`flagged(stage)` gives their output names), as the workspace has them (`asInWorkspace`: e.g. with
+ * the commit stamped in).
  */
-export async function snapshotRun(paths: ProjectPaths, lock: LockFile, flagged: (stage: string) => Set<string>): Promise<RunSnapshot | undefined> {
+export async function snapshotRun(
+  paths: ProjectPaths, lock: LockFile, flagged: (stage: string) => Set<string>,
+  asInWorkspace: (stage: string, file: string, bytes: Buffer) => Buffer = (_s, _f, bytes) => bytes,
+): Promise<RunSnapshot | undefined> {
   let registry: Buffer;
   try { registry = await readFile(paths.registry); } catch { return undefined; }
   const files: Record<string, string> = {};
@@ -47,8 +51,9 @@ export async function snapshotRun(paths: ProjectPaths, lock: LockFile, flagged: 
     for (const [name, out] of Object.entries(entry.outputs)) {
       if (!names.has(name)) continue;
       try {
-        const bytes = await readFile(join(cacheOutDir(paths, entry.key), out.file));
-        if (sha256(bytes) !== out.sha256) continue; // not what the lock recorded: nothing trustworthy to keep
+        const raw = await readFile(join(cacheOutDir(paths, entry.key), out.file));
+        if (sha256(raw) !== out.sha256) continue; // not what the lock recorded: nothing trustworthy to keep
+        const bytes = asInWorkspace(stage, out.file, raw);
         files[`${stage}${partition === undefined ? "" : `/${partition}`}/${out.file}`] = await store(paths, bytes);
       } catch { /* cache entry gone: nothing to keep */ }
     }

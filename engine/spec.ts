@@ -10,6 +10,7 @@ import { importStageType, stageOutputs, type StageCatalog } from "./catalog.js";
 import { findCycle, type StageDeps } from "./dag.js";
 import { globMatcher, isGlob } from "./glob.js";
 import { closestName, resourceOverLimits, resourceParamPaths, unknownKeys, type UnknownKey } from "./strict-keys.js";
+import { didYouMean } from "./suggest.js";
 import type { StageType } from "./types.js";
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
@@ -163,10 +164,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
     const stageType = types.get(s.type);
     if (!stageType) {
       broken.add(id);
-      if (!options.catalog[s.type]) {
-        const near = closestName(s.type, known);
-        issue(["stages", id, "type"], `unknown stage type "${s.type}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${known.join(", ") || "(catalog is empty)"}`);
-      }
+      if (!options.catalog[s.type]) issue(["stages", id, "type"], `unknown stage type "${s.type}"${didYouMean(s.type, known)}; expected one of: ${known.join(", ") || "(catalog is empty)"}`);
       continue;
     }
     const prefix: Path = ["stages", id, "params"];
@@ -283,10 +281,7 @@ function resolveRef(
 ): ResolvedRef[] | string | undefined {
   if (ref.startsWith("dataset:")) {
     const name = ref.slice("dataset:".length);
-    if (!ctx.datasets[name]) {
-      const near = closestName(name, Object.keys(ctx.datasets));
-      return `unknown dataset "${name}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(ctx.datasets).sort().join(", ") || "(none declared under datasets)"}`;
-    }
+    if (!ctx.datasets[name]) return `unknown dataset "${name}"${didYouMean(name, Object.keys(ctx.datasets))}; expected one of: ${Object.keys(ctx.datasets).sort().join(", ") || "(none declared under datasets)"}`;
     return [{ kind: "dataset", dataset: name, ref }];
   }
   const dot = ref.lastIndexOf(".");
@@ -300,15 +295,9 @@ function resolveRef(
     return Object.keys(ctx.stages).filter((id) => id !== ctx.self && match(id) && outputsOf(id)[output]).sort()
       .map((stage) => ({ kind: "output" as const, stage, output, ref: `${stage}.${output}` }));
   }
-  if (!ctx.stages[stagePart]) {
-    const near = closestName(stagePart, Object.keys(ctx.stages));
-    return `unknown stage "${stagePart}" in reference "${ref}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
-  }
+  if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"${didYouMean(stagePart, Object.keys(ctx.stages))}; expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
   const outs = outputsOf(stagePart);
-  if (!outs[output]) {
-    const near = closestName(output, Object.keys(outs));
-    return `stage "${stagePart}" has no output "${output}"; ${near ? `did you mean "${near}"? ` : ""}expected one of: ${Object.keys(outs).sort().join(", ")}`;
-  }
+  if (!outs[output]) return `stage "${stagePart}" has no output "${output}"${didYouMean(output, Object.keys(outs))}; expected one of: ${Object.keys(outs).sort().join(", ")}`;
   return [{ kind: "output", stage: stagePart, output, ref }];
 }
 

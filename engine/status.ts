@@ -1,6 +1,8 @@
 // What would a run do, and why: each task is up to date, restorable from the run-cache, or must run.
 // Reasons compare this run's ingredients with the task's entry in cofail.lock.
-import { loadCacheRecord, verifyCacheEntry, workspaceProblems, type CacheRecord } from "./cache.js";
+import { loadCacheRecord, readCacheRecord, verifyCacheEntry, workspaceIntact, workspaceProblems, type CacheRecord } from "./cache.js";
+import type { OutputRecord } from "./lockfile.js";
+import { expectedInWorkspace, stampedCommit, stampedFiles } from "./stamp.js";
 import { canonicalJson } from "./canonical-json.js";
 import { topoOrder } from "./dag.js";
 import { lockEntryOf, type LockEntry } from "./lockfile.js";
@@ -15,6 +17,24 @@ export interface TaskStatus {
   state: TaskState;
   key?: string;
   reasons: string[];
+  /** Up to date, but build/ carries another commit stamp: the next run rewrites the stamped files (nothing recomputed). */
+  restamp?: { from?: string; to: string };
+}
+
+/** Whether build/ holds this run of the task (stamped files as stamped from it, with any commit). */
+export async function workspaceHolds(session: Session, stage: string, partition: string | undefined, key: string, outputs: Record<string, OutputRecord>): Promise<boolean> {
+  const decl = session.spec.stages[stage]!;
+  const expected = expectedInWorkspace({ outputs, stamped: stampedFiles(decl.stageType, decl.parsedParams), state: session.stamps, stage, partition, key });
+  return workspaceIntact({ paths: session.paths, stage, partition, outputs: expected, hasher: session.hasher });
+}
+
+/** The stamp refresh an up-to-date task needs, if its stage stamps the commit and build/ carries another one. */
+export function restampOf(session: Session, stage: string, partition: string | undefined, key: string): TaskStatus["restamp"] {
+  const decl = session.spec.stages[stage]!;
+  const stamped = stampedFiles(decl.stageType, decl.parsedParams);
+  if (!stamped.size || session.gitCommit === undefined) return undefined;
+  const from = stampedCommit({ stamped, state: session.stamps, stage, partition, key });
+  return from === session.gitCommit ? undefined : { ...(from !== undefined ? { from } : {}), to: session.gitCommit };
 }
 
 export function taskLabel(stage: string, partition?: string): string {
@@ -29,7 +49,7 @@ export function selectedOrder(session: Session): string[] {
 
 export function planContext(session: Session, records: Map<string, CacheRecord>): PlanContext {
   return {
-    spec: session.spec, paths: session.paths, code: session.code, datasets: session.datasets, gitCommit: session.gitCommit,
+    spec: session.spec, paths: session.paths, code: session.code, datasets: session.datasets,
     upstream: (stage, partition) => records.get(taskLabel(stage, partition)),
   };
 }
@@ -68,9 +88,15 @@ export async function computeStatus(session: Session): Promise<TaskStatus[]> {
       }
       if (rec) records.set(label, rec);
       if (rec && oldEntry?.key === task.key) {
-        const problems = await workspaceProblems({ paths: session.paths, stage, partition: p, outputs: rec.entry.outputs, hasher: session.hasher });
-        out.push(!problems.length ? { stage, partition: p, state: "up-to-date", key: task.key, reasons: [] }
-          : { stage, partition: p, state: "restore", key: task.key, reasons: problems.map((x) => `build/ copy of ${x.file} ${x.reason === "missing" ? "missing" : `modified (${x.reason})`}`) });
+        const intact = await workspaceHolds(session, stage, p, task.key, rec.entry.outputs);
+        const restamp = intact ? restampOf(session, stage, p, task.key) : undefined;
+        if (intact) out.push({ stage, partition: p, state: "up-to-date", key: task.key, reasons: [], ...(restamp ? { restamp } : {}) });
+        else {
+          const decl = session.spec.stages[stage]!;
+          const expected = expectedInWorkspace({ outputs: rec.entry.outputs, stamped: stampedFiles(decl.stageType, decl.parsedParams), state: session.stamps, stage, partition: p, key: task.key });
+          const problems = await workspaceProblems({ paths: session.paths, stage, partition: p, outputs: expected, hasher: session.hasher });
+          out.push({ stage, partition: p, state: "restore", key: task.key, reasons: problems.length ? problems.map((x) => `build/ copy of ${x.file} ${x.reason === "missing" ? "missing" : `modified (${x.reason})`}`) : ["output missing or modified in build/"] });
+        }
         continue;
       }
       let reasons = ingredientReasons(session, stage, p, oldEntry, task);
@@ -118,14 +144,14 @@ export function ingredientReasons(session: Session, stage: string, partition: st
   if (task) {
     const names = [...new Set([...Object.keys(old.inputs), ...Object.keys(task.inputs)])].sort();
     for (const n of names) {
-      const now = (task.inputs[n]?.groups ?? []).flatMap((g) => g.items.map((i) => ({ ref: i.ref, name: i.name, sha256: i.sha256, up: i.upstreamKey ? i.ref.split(".")[0] : undefined })));
+      const now = (task.inputs[n]?.groups ?? []).flatMap((g) => g.items.map((i) => ({ ref: i.ref, name: i.name, sha256: i.sha256, up: i.upstream?.stage })));
       const was = (old.inputs[n] ?? []).map((i) => ({ ref: i.ref, name: i.name, sha256: i.sha256 }));
       const sig = (xs: { name: string; sha256: string }[]) => canonicalJson(xs.map((x) => [x.name, x.sha256]));
       if (sig(now) === sig(was)) continue;
       const changedUp = [...new Set(now.filter((x) => !was.some((w) => w.name === x.name && w.sha256 === x.sha256)).flatMap((x) => (x.up ? [x.up] : [])))];
       reasons.push(`input ${n} changed${changedUp.length ? ` (upstream ${changedUp.join(", ")})` : ""}`);
     }
-    if (!reasons.length && old.key !== task.key) reasons.push("engine format, git commit or package set changed");
+    if (!reasons.length && old.key !== task.key) reasons.push("engine format or package set changed");
   }
   return reasons;
 }

@@ -44,6 +44,11 @@ export interface OutputSpec {
    * record), so two runs can be compared after the run-cache has been pruned (e.g. the paper's numbers.json).
    */
   snapshot?: boolean;
+  /**
+   * The artefact a run exists to produce (the paper): `cofail run` names its path in build/ on its last line
+   * whenever its stage is among the stages run.
+   */
+  headline?: boolean;
 }
 
 export type OutputValue = unknown | string | Uint8Array;
@@ -82,7 +87,11 @@ export interface StageContext<P = unknown> {
   seed: number;
   /** Absolute project root (where pipeline.yaml lives). */
   projectDir: string;
-  /** Git commit (+ "-dirty") of the project; only set for stage types with `usesGitCommit`. */
+  /**
+   * Only for stage types with `stampsGitCommit`: a placeholder to write verbatim into text or json outputs where
+   * the project's git commit belongs; build/ gets the commit (+ "-dirty"), the run-cache and cofail.lock keep the
+   * placeholder (see engine/stamp.ts), so the commit is never part of a cache key.
+   */
   gitCommit?: string;
   /** Report progress of long work; the engine draws a bar with ETA on a TTY, plain lines otherwise. */
   progress(done: number, total: number, label?: string): void;
@@ -120,8 +129,8 @@ export interface StageType<P = any> {
    * stage loads by a computed path (e.g. the ingest adapter named in params). Project-relative paths.
    */
   codeFiles?: (params: P) => string[];
-  /** The stage stamps the git commit into its output (the paper): the commit becomes a key ingredient. */
-  usesGitCommit?: boolean;
+  /** The stage prints the git commit in its text/json outputs (the paper): see StageContext.gitCommit. */
+  stampsGitCommit?: boolean;
   /** Returns one value per declared output name: JSON-serialisable values for "json", string or bytes otherwise. */
   run(ctx: StageContext<P>): Promise<Record<string, OutputValue>>;
 }

@@ -9,7 +9,8 @@ import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { cacheOutDir, projectPaths, readCacheRecord, workspaceDir } from "./cache.js";
-import { lockEntries, lockEntryOf, readLockFile } from "./lockfile.js";
+import { lockEntries, lockEntryOf, readLockFile, upstreamOf } from "./lockfile.js";
+import { readStamps, stampBytes, stampPath } from "./stamp.js";
 import type { ManifestEntry } from "./manifest.js";
 import { readRegistry } from "./registry.js";
 
@@ -27,6 +28,10 @@ export interface VerifyOptions {
   data?: { manifest: string; downloads: string };
 }
 
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 function hashFile(path: string): Promise<string | undefined> {
   return new Promise((res) => {
     const h = createHash("sha256");
@@ -38,6 +43,7 @@ export async function verifyChain(options: VerifyOptions): Promise<VerifyReport>
   const paths = projectPaths(options.projectDir);
   const data = options.data ?? { manifest: "data/manifest.json", downloads: "data/downloads" };
   const lock = await readLockFile(paths.lockFile);
+  const stamps = await readStamps(paths);
   const report: VerifyReport = { checked: 0, problems: [], lines: [] };
   const problem = (m: string) => { report.problems.push(m); report.lines.push(`  MISMATCH ${m}`); };
   const check = async (label: string, path: string, expected: string): Promise<boolean> => {
@@ -93,17 +99,29 @@ export async function verifyChain(options: VerifyOptions): Promise<VerifyReport>
     for (const o of outs) await check(`cached output ${label}/${o.file}`, join(cacheOutDir(paths, key), o.file), o.sha256);
     // The workspace holds the outputs of the runs the lock points at; older runs live only in the cache.
     const current = lockEntryOf(lock, rec.stage, rec.partition)?.key === key;
-    if (current) for (const o of outs) await check(`workspace copy build/${rec.stage}${rec.partition === undefined ? "" : `/${rec.partition}`}/${o.file}`, join(workspaceDir(paths, rec.stage, rec.partition), o.file), o.sha256);
+    if (current) {
+      for (const o of outs) {
+        // A commit-stamped copy must be exactly the cached file with the commit it records written in (engine/stamp.ts).
+        const stamp = stamps[stampPath(rec.stage, rec.partition, o.file)];
+        let expected = o.sha256;
+        if (stamp && stamp.key === key) {
+          const cached = await readFile(join(cacheOutDir(paths, key), o.file)).catch(() => undefined);
+          if (cached) expected = sha256(stampBytes(cached, stamp.commit));
+        }
+        await check(`workspace copy build/${rec.stage}${rec.partition === undefined ? "" : `/${rec.partition}`}/${o.file}${stamp && stamp.key === key ? ` (stamped ${stamp.commit})` : ""}`, join(workspaceDir(paths, rec.stage, rec.partition), o.file), expected);
+      }
+    }
     const n = report.problems.length - before;
     report.lines.push(`${"  ".repeat(depth)}${n ? "FAIL" : "ok  "} stage ${label} (key ${key.slice(0, 12)}): ${outs.length} cached output(s)${current ? " + workspace copies" : ""} re-hashed`);
     for (const [input, items] of Object.entries(rec.entry.inputs)) {
       for (const it of items) {
-        if (it.upstreamKey) {
-          const up = await readCacheRecord(paths, it.upstreamKey);
-          const file = it.name.split("/").pop()!;
-          const out = up && Object.values(up.entry.outputs).find((o) => o.file === file);
-          if (up && out && out.sha256 !== it.sha256) problem(`${label} read ${it.name} with sha256 ${it.sha256.slice(0, 12)}…, but that run recorded ${out.sha256.slice(0, 12)}…`);
-          await walk(it.upstreamKey, depth + 1);
+        const up = upstreamOf(lock, it);
+        if (up) {
+          const from = up.partition === undefined ? up.stage : `${up.stage}[${up.partition}]`;
+          if (!up.entry) { problem(`${label} read ${it.name}, but cofail.lock has no run of ${from}`); continue; }
+          const out = up.entry.outputs[it.ref.slice(it.ref.lastIndexOf(".") + 1)];
+          if (!up.matches) problem(`${label} read ${it.name} with sha256 ${it.sha256.slice(0, 12)}…, but cofail.lock's run of ${from} recorded ${out ? `${out.sha256.slice(0, 12)}…` : "no such output"}`);
+          await walk(up.entry.key, depth + 1);
           continue;
         }
         const pad = "  ".repeat(depth + 1);

@@ -35,7 +35,7 @@ export default defineStage({
   type: "paper",
   description: "render paper/paper.md to a standalone HTML page where every number links to its provenance",
   params: Params,
-  usesGitCommit: true,
+  stampsGitCommit: true,
   inputs: {
     source: { kind: "files", description: "the paper's markdown: a local dataset holding paper/paper.md" },
     // Files, not json: the logical name "<stage>/results.json" is what says which stage published a result.
@@ -45,7 +45,7 @@ export default defineStage({
     figures: { kind: "files", optional: true, description: "generated figures (svg or png outputs), e.g. \"fig-*.svg\"" },
   },
   outputs: {
-    html: { file: "paper.html", kind: "text", description: "standalone paper, figures inline, provenance appendix" },
+    html: { file: "paper.html", kind: "text", headline: true, description: "standalone paper, figures inline, provenance appendix" },
     numbers: { file: "numbers.json", kind: "json", snapshot: true, description: "every number used: id, raw value, rendered text, where used" },
   },
   async run(ctx) {

@@ -26,14 +26,22 @@ export function indexProvenance(records: ProvenanceView[]): ProvenanceIndex {
   return { byKey, byStage };
 }
 
-/** The record of a stage run: by cache key when known (exact), else every record of that stage id. */
-export function findRecords(index: ProvenanceIndex, stage: string, key?: string): ProvenanceView[] {
+/**
+ * The record of a stage run: by cache key when known (exact), else the runs of that stage that wrote the content
+ * read (`hash`: the engine records what an input read, not which run wrote it), else every record of that stage id.
+ */
+export function findRecords(index: ProvenanceIndex, stage: string, key?: string, hash?: string): ProvenanceView[] {
   if (key) {
     const exact = index.byKey.get(key);
     if (exact) return [exact];
   }
+  const all = index.byStage.get(stage) ?? [];
+  if (hash) {
+    const wrote = all.filter((r) => r.outputs.some((o) => o.sha256 === hash));
+    if (wrote.length) return wrote;
+  }
   // Key unknown or not among the records (e.g. a stale key): fall back to the stage id.
-  return index.byStage.get(stage) ?? [];
+  return all;
 }
 
 export function lineage(start: ProvenanceView, index: ProvenanceIndex): Lineage {
@@ -49,7 +57,7 @@ export function lineage(start: ProvenanceView, index: ProvenanceIndex): Lineage 
     stages.push(r);
     for (const input of r.inputs) {
       if (input.upstreamStage) {
-        const up = findRecords(index, input.upstreamStage, input.upstreamKey);
+        const up = findRecords(index, input.upstreamStage, input.upstreamKey, input.hash);
         if (up.length === 0) missing.add(input.ref);
         queue.push(...up);
       } else {

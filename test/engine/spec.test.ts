@@ -49,16 +49,16 @@ test("unreadable YAML names the line", async () => {
 
 test("unknown stage type lists the known ones", async () => {
   const e = await specError(HEAD + "  a:\n    type: cout\n");
-  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout"; did you mean "count"\? expected one of: badout, count, report, spin, total/ });
+  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout" \(did you mean "count"\?\); expected one of: badout, count, memo, report, spin, total/ });
 });
 
 test("unknown upstream stage, unknown output and unknown dataset", async () => {
   const e1 = await specError(HEAD + "  t:\n    type: total\n    inputs: { counts: nope.counts }\n");
   assertIssue(e1, { line: 9, path: "stages.t.inputs.counts", message: /unknown stage "nope" in reference "nope\.counts"; expected one of: t/ });
   const e2 = await specError(HEAD + "  c:\n    type: count\n    inputs: { files: dataset:texts }\n  t:\n    type: total\n    inputs:\n      counts: c.cuonts\n");
-  assertIssue(e2, { line: 13, col: 15, path: "stages.t.inputs.counts", message: /stage "c" has no output "cuonts"; did you mean "counts"\? expected one of: counts, provenance, results/ });
+  assertIssue(e2, { line: 13, col: 15, path: "stages.t.inputs.counts", message: /stage "c" has no output "cuonts" \(did you mean "counts"\?\); expected one of: counts, provenance, results/ });
   const e3 = await specError(HEAD + "  c:\n    type: count\n    inputs: { files: dataset:txts }\n");
-  assertIssue(e3, { line: 9, path: "stages.c.inputs.files", message: /unknown dataset "txts"; did you mean "texts"\? expected one of: texts/ });
+  assertIssue(e3, { line: 9, path: "stages.c.inputs.files", message: /unknown dataset "txts" \(did you mean "texts"\?\); expected one of: texts/ });
 });
 
 test("an input the type does not declare", async () => {
@@ -119,10 +119,10 @@ test("a valid spec resolves globs sorted by stage id, excluding the consumer", a
   assert.deepEqual([...spec.deps.get("r")!].sort(), ["b", "c"]);
 });
 
-test("the CLI exits 2 with the message; `cofail schema` is a JSON Schema with per-type params", async () => {
+test("a spec error exits 4 (data/spec) with the message; `cofail schema` is a JSON Schema with per-type params", async () => {
   await writeFile(join(dir, "pipeline.yaml"), HEAD + "  a:\n    type: cout\n");
   const r = await runCli(dir, ["status"]);
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 4);
   assert.match(r.stderr, /pipeline\.yaml:8:11: stages\.a\.type: unknown stage type "cout"/);
   const types = Object.fromEntries(await Promise.all(Object.entries(stageCatalog).map(async ([n, p]) => [n, await importStageType({ projectDir: dir, modulePath: p })])));
   const schema = JSON.stringify(specJsonSchema(types));

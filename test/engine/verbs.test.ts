@@ -31,15 +31,37 @@ test("data, dag, explain, clean, gc and --dry on a manifest dataset", async () =
   assert.match((await runCli(dir, ["dag", "--mermaid"])).stdout, /count -->\|counts -> counts\| total/);
   assert.match((await runCli(dir, ["dag", "--dot"])).stdout, /"dataset:demo" -> "count"/);
 
-  const ex = await runCli(dir, ["explain", "total.sum"]);
+  const ex = await runCli(dir, ["explain", "total.sum", "--depth", "all"]);
   assert.equal(ex.code, 0, ex.stderr);
   assert.match(ex.stdout, /result total\.sum = 4 \[3, 5\]/);
   assert.match(ex.stdout, /stage count\[alpha\] {2}type count/);
   assert.match(ex.stdout, new RegExp(`raw file demo/raw/alpha\\.jsonl\\s+sha256 ${createHash("sha256").update(DEMO_FILES["demo/raw/alpha.jsonl"]!).digest("hex")}\\s+url https://example\\.org/demo/0123abcd/demo/raw/alpha\\.jsonl`));
-  const exFile = await runCli(dir, ["explain", "build/count/beta/counts.json"]);
+  const exFile = await runCli(dir, ["explain", "build/count/beta/counts.json", "--depth", "1"]);
   assert.match(exFile.stdout, /stage count\[beta\]/);
   assert.match(exFile.stdout, /raw file demo\/raw\/beta\.jsonl/);
-  assert.equal((await runCli(dir, ["explain", "no.such.result"])).code, 1);
+  // The default is a one-screen summary that still ends at the raw files.
+  const summary = await runCli(dir, ["explain", "total.sum"]);
+  assert.equal(summary.code, 0, summary.stderr);
+  assert.match(summary.stdout, /^result total\.sum = 4 \[3, 5\]/);
+  assert.match(summary.stdout, /\n {2}input counts <- count \(2 partitions\)\n/);
+  assert.match(summary.stdout, /\nupstream 1: count \(2 partitions\)\n/);
+  assert.match(summary.stdout, /\nraw files: 2 \(dataset:demo\), e\.g\. demo\/raw\/alpha\.jsonl sha256 [0-9a-f]{12} https:\/\/example\.org\//);
+  assert.ok(summary.stdout.split("\n").length <= 24, summary.stdout);
+  const json = await runCli(dir, ["explain", "total.sum", "--json"]);
+  const chain = JSON.parse(json.stdout) as { runs: { label: string; level: number }[]; rawFiles: { name: string }[]; levels: number };
+  assert.deepEqual(chain.runs.map((r) => `${r.label}@${r.level}`), ["total@0", "count[alpha]@1", "count[beta]@1"]);
+  assert.deepEqual(chain.rawFiles.map((f) => f.name), ["demo/raw/alpha.jsonl", "demo/raw/beta.jsonl"]);
+  assert.deepEqual(JSON.parse((await runCli(dir, ["explain", "total.sum", "--json", "--depth", "0"])).stdout).runs.length, 1);
+  const shallow = await runCli(dir, ["explain", "total.sum", "--depth", "0"]);
+  assert.match(shallow.stdout, /\.\.\. 2 more stage run\(s\) further up \(--depth 1, or --depth all\)/);
+  assert.doesNotMatch(shallow.stdout, /stage count\[alpha\]/);
+  // An unknown id is a usage error (exit 2) that suggests the nearest ids; a bad --depth names the flag.
+  const typo = await runCli(dir, ["explain", "total.sun"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /"total\.sun" is neither a result id .* \(did you mean "total\.sum"\?\)/);
+  const badDepth = await runCli(dir, ["explain", "total.sum", "--depth", "two"]);
+  assert.equal(badDepth.code, 2);
+  assert.match(badDepth.stderr, /option '--depth <n>' argument 'two' is invalid/);
 
   assert.equal((await runCli(dir, ["clean"])).code, 0);
   await assert.rejects(readdir(join(dir, "build")));
@@ -117,6 +139,9 @@ stages:
   assert.deepEqual((await lastRunRecord(dir)).ran, ["c"]);
 
   const unknown = await runCli(dir, ["run", "nope"]);
-  assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /unknown target "nope": not a stage id, a stage type \(spin\) or a glob matching a stage id; stage ids: a, b, c/);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown target "nope": not a stage id, a stage type \(spin\) or a glob matching a stage id; `cofail dag` lists the 3 stage ids/);
+  const typo = await runCli(dir, ["status", "spn"]);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /unknown target "spn" \(did you mean "spin"\?\)/);
 });

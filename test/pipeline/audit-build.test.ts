@@ -4,15 +4,14 @@
 // that pool's audit and what depends on it, with the paper diff naming the numbers that moved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { execFile } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { hasData, dataMirror } from "../../ingest/mirror-tables.js";
 import { normalizeQuestionText, textDigest } from "../../core/question-hash.js";
 import { parseCsv, columnIndex } from "../../ingest/csv.js";
 import type { AuditReport } from "../../audit/types.js";
-import { REPO } from "../support/engine-project.js";
+import { freshProjectCopy } from "../support/engine-project.js";
 
 const POOLS = ["math-l5", "gsm", "lcb", "lcb-new", "gpqa-mc", "gpqa-mc-rot", "gpqa-fr", "aime"];
 
@@ -21,17 +20,6 @@ function cofail(dir: string, args: string[]): Promise<{ code: number; stdout: st
     execFile(process.execPath, ["--import", "tsx", "cli/index.ts", ...args], { cwd: dir, env: { ...process.env, COFAIL_DATA_MIRROR: dataMirror }, maxBuffer: 1 << 26 },
       (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
   });
-}
-
-async function freshCopy(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "cofail-build-"));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f)), { recursive: true });
-    await cp(join(REPO, f), join(dir, f)).catch((e: NodeJS.ErrnoException) => { if (e.code !== "ENOENT") throw e; });
-  }
-  await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
-  return dir;
 }
 
 async function walk(root: string, rel = ""): Promise<string[]> {
@@ -56,7 +44,7 @@ async function gpqaTexts(): Promise<string[]> {
 }
 
 test("a cold build audits every pool, leaks no GPQA text, and a decision reruns only its pool", { skip: !hasData && "no ../shared/data", timeout: 30 * 60_000 }, async () => {
-  const dir = await freshCopy();
+  const dir = await freshProjectCopy();
   const cold = await cofail(dir, ["run", "--jobs", "2"]);
   assert.equal(cold.code, 0, cold.stderr.slice(-4000));
 

@@ -1,6 +1,6 @@
 // Shared helpers for engine tests: a throw-away project (fixture stages + catalog copied in, node_modules
 // symlinked) and a way to run the real CLI in it as a subprocess.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, symlink, writeFile, copyFile, mkdir, readdir } from "node:fs/promises";
@@ -146,4 +146,27 @@ export async function makeManifestProject(): Promise<string> {
   const files: Record<string, string> = { "data/manifest.json": demoManifest() };
   for (const [p, t] of Object.entries(DEMO_FILES)) files[`mirror/${p}`] = t;
   return makeProject({ pipeline: MANIFEST_PIPELINE, files });
+}
+
+/**
+ * A copy of this working tree as a clone would have it (tracked and new files, ignored ones left out) in a temp
+ * dir, node_modules linked. With `commit`, the copy is a new git repository holding it as one commit (node_modules
+ * excluded), so `git status --porcelain` in it shows exactly what a command changed.
+ */
+export async function freshProjectCopy(options: { commit?: boolean } = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "cofail-copy-"));
+  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
+  for (const f of files) {
+    await mkdir(dirname(join(dir, f)), { recursive: true });
+    await cp(join(REPO, f), join(dir, f)).catch((e: NodeJS.ErrnoException) => { if (e.code !== "ENOENT") throw e; });
+  }
+  if (options.commit) {
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.email=test@example.org", "-c", "user.name=test", ...args], { cwd: dir });
+    git("init", "-q");
+    git("add", "-A");
+    git("commit", "-qm", "fresh copy");
+    await writeFile(join(dir, ".git", "info", "exclude"), "/node_modules\n");
+  }
+  await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
+  return dir;
 }

@@ -1,7 +1,7 @@
 // The documented generic format for a user's own results: long CSV (RFC 4180), TSV or JSONL, one row per
 // (item, model, sample). Required: item_id, model, sample, correct (0/1/true/false). Optional: answer, gold,
 // response, provider, task, subject, difficulty. The verdict is taken as final (correct = source_verdict).
-// CSV, TSV or JSONL is told by the content (ingest/csv.ts textFormatOf), not the file name.
+// CSV, TSV or JSONL is told by the content (ingest/csv.ts textFormatOf); a .jsonl / .ndjson name is always JSONL.
 // Item ids are the user's own and kept verbatim (so a user can align with our ids, e.g. gpqa-<Record ID>).
 // A `task` column, when present, selects the rows of this stage's task; other tasks are skipped with a warning.
 // A model missing from data/models.yaml is accepted: provider = the file's `provider` column, else "unknown".
@@ -60,7 +60,8 @@ function sampleIndex(rec: RawRecord): number {
 
 export function genericRows(ctx: AdapterContext, file: InputFile, check = duplicateGuard()): CanonicalRow[] {
   const content = readText(file);
-  const format = textFormatOf(content.slice(0, 65536));
+  // A .jsonl / .ndjson name is JSONL whatever its first line holds (so a bad line gets a JSON error, not a CSV one).
+  const format = /\.(jsonl|ndjson)(\.gz)?$/i.test(file.name) ? "jsonl" : textFormatOf(content.slice(0, 65536));
   const records = format === "jsonl" ? jsonlRecords(file) : csvRecords(file, content, format === "tsv" ? "\t" : ",");
   const rows: CanonicalRow[] = [];
   let otherTask = 0;

@@ -38,7 +38,7 @@ const at = (text: string, needle: string, path: string): RegExp => {
 };
 const specCase = (name: string, from: string, to: string, needle: string, path: string, message: RegExp, extra: Partial<Case> = {}): Case => {
   const files = spec(from, to);
-  return { name, files, code: 2, expect: [at(files[P]!, needle, path), message], ...extra };
+  return { name, files, code: 4, expect: [at(files[P]!, needle, path), message], ...extra };
 };
 const COPULA = "  cop:\n    type: copula\n    inputs: { matrix: pool.matrix }\n";
 
@@ -53,13 +53,13 @@ const specCases: Case[] = [
   specCase("param of the wrong type", "sample_policy: first", "sample_policy: 3", "sample_policy: 3", "stages.pool.params.sample_policy", /expected one of "first"\|"majority"\|"any"/),
   specCase("nested unknown key", "items: common }", "items: common, models: { exlude: [m1] } }", "exlude", "stages.pool.params.models.exlude",
     /unknown key "exlude" in stages\.pool\.params\.models; did you mean "exclude"\?/),
-  specCase("unknown stage type", "type: pool", "type: pol", "type: pol", "stages.pool.type", /unknown stage type "pol"; did you mean "pool"\? expected one of: cofailure, copula, ingest, pool/),
+  specCase("unknown stage type", "type: pool", "type: pol", "type: pol", "stages.pool.type", /unknown stage type "pol" \(did you mean "pool"\?\); expected one of: cofailure, copula, ingest, pool/),
   specCase("undeclared input name", "inputs: { tables: ingest.table }", "inputs: { table: ingest.table }", "table: ingest", "stages.pool.inputs.table",
     /input "table" is not declared by stage type "pool"; expected one of: tables/),
-  specCase("unknown output", "ingest.table }", "ingest.tabel }", "ingest.tabel", "stages.pool.inputs.tables", /stage "ingest" has no output "tabel"; did you mean "table"\?/),
+  specCase("unknown output", "ingest.table }", "ingest.tabel }", "ingest.tabel", "stages.pool.inputs.tables", /stage "ingest" has no output "tabel" \(did you mean "table"\?\)/),
   specCase("unknown upstream stage", "matrix: pool.matrix", "matrix: pool2.matrix", "pool2", "stages.cofailure.inputs.matrix",
-    /unknown stage "pool2" in reference "pool2\.matrix"; did you mean "pool"\?/),
-  specCase("unknown dataset", "dataset:results", "dataset:result", "dataset:result", "stages.ingest.inputs.files", /unknown dataset "result"; did you mean "results"\?/),
+    /unknown stage "pool2" in reference "pool2\.matrix" \(did you mean "pool"\?\)/),
+  specCase("unknown dataset", "dataset:results", "dataset:result", "dataset:result", "stages.ingest.inputs.files", /unknown dataset "result" \(did you mean "results"\?\)/),
   specCase("local path climbing out of the project", "results/c.csv.gz]", "results/c.csv.gz, ../../../etc/passwd]", "passwd", "datasets.results.local.3",
     /local file "\.\.\/\.\.\/\.\.\/etc\/passwd" is outside the project: expected a path inside the project directory; .*local_roots/),
   specCase("absolute local path outside the project", "results/c.csv.gz]", "results/c.csv.gz, /etc/passwd]", "/etc/passwd", "datasets.results.local.3", /local file "\/etc\/passwd" is outside the project/),
@@ -69,7 +69,7 @@ const specCases: Case[] = [
   { ...specCase("a symlink inside the project pointing outside", "results/c.csv.gz]", "results/c.csv.gz, results/link.csv]", "link.csv", "datasets.results.local.3", /local file "results\/link\.csv" is outside the project/),
     links: { "results/link.csv": "/etc/passwd" } },
   specCase("YAML syntax error", "inputs: { tables: ingest.table }", "inputs: { tables: [ingest.table }", "[ingest.table", "stages.pool.inputs.tables", /invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a \]/),
-  { name: "duplicate stage id", code: 2, files: spec("  cofailure:\n", "  pool:\n    type: pool\n  cofailure:\n"), expect: [/pipeline\.yaml:16:3: stages\.pool: duplicate key: Map keys must be unique \(each key may appear once\)/] },
+  { name: "duplicate stage id", code: 4, files: spec("  cofailure:\n", "  pool:\n    type: pool\n  cofailure:\n"), expect: [/pipeline\.yaml:16:3: stages\.pool: duplicate key: Map keys must be unique \(each key may appear once\)/] },
   specCase("version 2", "version: 1", "version: 2", "version: 2", "version", /expected 1/),
   specCase("fractional seed", "seed: 11", "seed: 1.5", "seed: 1.5", "seed", /expected int/),
   specCase("misspelled top-level key", "stages:\n", "stagse: {}\nstages:\n", "stagse", "stagse", /unknown key "stagse" in \(root\); did you mean "stages"\?/),
@@ -86,9 +86,9 @@ const specCases: Case[] = [
   specCase("a stage id that is not a name", "  cofailure:\n", "  co failure:\n", "co failure", "stages.co failure", /invalid name "co failure": expected a name of letters, digits/),
   specCase("an input reference that is not a string", "matrix: pool.matrix", "matrix: 42", "matrix: 42", "stages.cofailure.inputs.matrix", /Invalid input/),
   specCase("local_roots not a list", "seed: 11\n", "seed: 11\ndata: { local_roots: 5 }\n", "local_roots", "data.local_roots", /expected array/),
-  { name: "YAML alias bomb", code: 2, files: { [P]: "version: 1\nseed: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
+  { name: "YAML alias bomb", code: 4, files: { [P]: "version: 1\nseed: 1\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n" +
     "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nstages: {}\n" }, expect: [/pipeline\.yaml:4:\d+: b: cannot expand YAML aliases: .*expected at most 1000 alias expansions/] },
-  { name: "an empty pipeline.yaml", code: 2, files: { [P]: "" }, expect: [/pipeline\.yaml:1:1: \(root\): .*expected object/] },
+  { name: "an empty pipeline.yaml", code: 4, files: { [P]: "" }, expect: [/pipeline\.yaml:1:1: \(root\): .*expected object/] },
 ];
 
 const csv = (body: string) => ({ "results/a.csv": body });
@@ -133,10 +133,10 @@ const cliCases: Case[] = [
   flagCase(["gc", "--keep-runs", "x"], "--keep-runs <n>", /expected an integer from 0 to 1000000/),
   flagCase(["gc", "--wait", "soon"], "--wait <seconds>", /expected a number of seconds/),
   flagCase(["clean", "--wait", "abc"], "--wait <seconds>", /expected a number of seconds/),
-  { name: "an unknown target", args: ["run", "nope"], code: 1, expect: [/unknown target "nope": not a stage id, a stage type \(cofailure, ingest, pool\) or a glob matching a stage id/] },
-  { name: "an option run does not have", args: ["run", "--seed", "5"], code: 1, expect: [/unknown option '--seed'/] },
-  { name: "explain an unknown id", args: ["explain", "no.such.id"], code: 1, expect: [/"no\.such\.id" is neither a result id in build\/registry\.json nor an output file recorded in cofail\.lock/] },
-  { name: "diff with three runs", args: ["diff", "a", "b", "c"], code: 1, expect: [/cofail diff takes at most two runs/] },
+  { name: "an unknown target", args: ["run", "nope"], code: 2, expect: [/unknown target "nope": not a stage id, a stage type \(cofailure, ingest, pool\) or a glob matching a stage id/] },
+  { name: "an option run does not have", args: ["run", "--seed", "5"], code: 2, expect: [/unknown option '--seed'/] },
+  { name: "explain an unknown id", args: ["explain", "no.such.id"], code: 2, expect: [/"no\.such\.id" is neither a result id in build\/registry\.json nor an output file recorded in cofail\.lock/] },
+  { name: "diff with three runs", args: ["diff", "a", "b", "c"], code: 2, expect: [/cofail diff takes at most two runs/] },
 ];
 
 interface CertifyCase { name: string; files: string[]; options?: Partial<CertifyCliOptions>; expect: RegExp[] }

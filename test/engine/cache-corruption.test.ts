@@ -127,7 +127,7 @@ test("gc on a conflicted or unreadable cofail.lock exits non-zero, names the lin
   const conflicted = [...lines.slice(0, 5), "<<<<<<< HEAD", ...lines.slice(5, 8), "=======", ...lines.slice(5, 8), ">>>>>>> feature", ...lines.slice(8)].join("\n");
   await writeFile(lockPath, conflicted);
   const gc = await runCli(dir, ["gc", "--keep-runs", "0"]);
-  assert.equal(gc.code, 2);
+  assert.equal(gc.code, 4); // a data error: the lock cannot be read (exit codes: cli/output.ts)
   assert.match(gc.stderr, /cofail\.lock:6:1: unresolved git merge conflict \(marker "<<<<<<< HEAD"\); resolve it first/);
   assert.doesNotMatch(gc.stdout, /removed/);
   assert.deepEqual(await treeContents(join(dir, ".cofail", "cache")), cacheBefore);
@@ -135,11 +135,11 @@ test("gc on a conflicted or unreadable cofail.lock exits non-zero, names the lin
 
   await writeFile(lockPath, "garbage: [\n");
   const gc2 = await runCli(dir, ["gc", "--keep-runs", "0"]);
-  assert.equal(gc2.code, 2);
+  assert.equal(gc2.code, 4);
   assert.match(gc2.stderr, /cofail\.lock:\d+:\d+: not valid YAML: /);
   assert.deepEqual(await treeContents(join(dir, ".cofail", "cache")), cacheBefore);
   const dry = await runCli(dir, ["gc", "--dry"]);
-  assert.equal(dry.code, 2);
+  assert.equal(dry.code, 4);
 
   // A run reads the unreadable lock as empty (with a warning), restores everything, writes a fresh lock.
   await writeFile(lockPath, conflicted);

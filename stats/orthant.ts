@@ -277,13 +277,13 @@ function luSolve(A: Float64Array, rhs: Float64Array, N: number): boolean {
  * = lambda_i lambda_k (1 - d_k + d_k)). So its condition is y_i < a_i - c_i S_i with S_i = sum_{k<i} v_k y_k a
  * running scalar: the control-variate integrand costs O(M) per point, not O(M^2).
  */
-interface PreparedFactor {
+export interface PreparedFactor {
   a: Float64Array; // b_i / L1[i,i]
   c: Float64Array; // lambda_i / L1[i,i]
   v: Float64Array;
 }
 
-function prepareFactor(upperOrdered: Float64Array, lambdaOrdered: Float64Array): PreparedFactor {
+export function prepareFactor(upperOrdered: Float64Array, lambdaOrdered: Float64Array): PreparedFactor {
   const M = upperOrdered.length;
   const a = new Float64Array(M), c = new Float64Array(M), v = new Float64Array(M);
   let d = 1;

@@ -6,13 +6,13 @@
 // the kernel is tested against.
 //
 // Layout. One call sums n lattice points of one random shift. The two lanes of every f64x2 are the antithetic pair
-// w and 1 - w of one lattice point, and the loop takes two lattice points per iteration (A and B), so each
-// coefficient of the Cholesky factor is loaded once for four sequential-conditioning chains. All arrays are f64 at
+// w and 1 - w of one lattice point, and the loop takes four lattice points per iteration (A-D), so each
+// coefficient of the Cholesky factor is loaded once for eight sequential-conditioning chains. All arrays are f64 at
 // byte offsets in the exported memory chosen by the caller:
 //   b[d]     scaled thresholds, mu[d] tilting shifts (mu[d-1] = 0; all 0 = plain Genz–Bretz),
 //   L        the strict lower triangle of the scaled Cholesky factor, packed by rows (row i has i entries),
 //   q[d-1]   lattice generator (fractions z_j / n), x[d-1] the shift, advanced in place point by point,
-//   zw       scratch, 4 d doubles, tables: Phi and phi at -9 + k/64, k = 0..1152 (filled by the caller).
+//   zw       scratch, 8 d doubles, tables: Phi and phi at -9 + k/64, k = 0..1152 (filled by the caller).
 // Arithmetic is plain IEEE f64 (no fused multiply-add), so results are the same on every machine.
 
 const TABLE_STEP: f64 = 64;
@@ -205,99 +205,109 @@ function hartCdf(x: f64): f64 {
   return s;
 }
 
+/** The antithetic pair (w, 1 - w) of a lattice coordinate t, w = |2t - 1| (baker's transform). */
+@inline function pairOf(t: f64): v128 {
+  const w = Math.abs(2 * t - 1);
+  return f64x2.replace_lane(f64x2.splat(w), 1, 1 - w);
+}
+
+/** z = mu + Phi^-1(w p) on both lanes, the argument kept inside [1e-300, BELOW_ONE]. */
+@inline function draw(w: v128, p: v128, mv: v128): v128 {
+  return f64x2.add(quantile2(f64x2.min(f64x2.max(f64x2.mul(w, p), f64x2.splat(TINY)), f64x2.splat(BELOW_ONE))), mv);
+}
+
+/** The tilting log-weight increment mu (mu/2 - z). */
+@inline function tiltTerm(mv: v128, z: v128): v128 {
+  return f64x2.mul(mv, f64x2.sub(f64x2.mul(f64x2.splat(0.5), mv), z));
+}
+
+/** f exp(e) summed over both lanes. */
+@inline function weighted(f: v128, e: v128): f64 {
+  return f64x2.extract_lane(f, 0) * Math.exp(f64x2.extract_lane(e, 0)) + f64x2.extract_lane(f, 1) * Math.exp(f64x2.extract_lane(e, 1));
+}
+
 /**
  * Sum over n lattice points of f(w) + f(1 - w), f the tilted Genz–Bretz integrand
  *   f(w) = prod_i Phi(t_i) * exp(sum_{i<d-1} mu_i (mu_i / 2 - z_i)),  t_i = b_i - mu_i - sum_{k<i} L_ik z_k,
  *   z_i = mu_i + Phi^-1(w_i Phi(t_i)),  w = |2 frac(x + k q) - 1| (baker's transform), k = 1..n.
- * The shift x is advanced in place by n q. With cv != 0 also sums the same for the single-factor problem
- * (a, c, v: its closed-form Cholesky in the same variable order, see stats/orthant.ts) and stores it in out[1].
+ * Four lattice points (A-D) per iteration: four independent chains keep the pipelines busy through the long
+ * dependency of each Phi^-1 on the previous coordinates. The shift x is advanced in place by n q. With cv != 0 also
+ * sums the same for the single-factor problem (a, c, v: its closed-form Cholesky in the same variable order, see
+ * stats/orthant.ts), into out[1].
  */
 export function latticeSum(d: i32, n: i32, b: usize, mu: usize, L: usize, q: usize, x: usize, zw: usize, tables: usize, out: usize,
   cv: i32, a: usize, c: usize, v: usize): void {
-  const zA = zw, zB = zw + (<usize>d << 4);
-  const one = f64x2.splat(1);
-  const half = f64x2.splat(0.5);
-  const tiny = f64x2.splat(TINY);
-  const belowOne = f64x2.splat(BELOW_ONE);
+  const zA = zw, zB = zw + (<usize>d << 4), zC = zw + (<usize>d << 5), zD = zw + <usize>d * 48;
+  const one = f64x2.splat(1), zero = f64x2.splat(0);
   let sum: f64 = 0, sumG: f64 = 0;
   let k = 0;
   while (k < n) {
-    const single = k + 1 >= n; // n odd: the last point alone (B is computed and discarded)
-    let fA = one, fB = one, eA = f64x2.splat(0), eB = f64x2.splat(0);
-    let gA = one, gB = one, hA = f64x2.splat(0), hB = f64x2.splat(0), SA = f64x2.splat(0), SB = f64x2.splat(0);
+    const count = n - k >= 4 ? 4 : n - k; // the last iteration may have fewer points (the rest computed, not used)
+    let fA = one, fB = one, fC = one, fD = one, eA = zero, eB = zero, eC = zero, eD = zero;
+    let gA = one, gB = one, gC = one, gD = one, hA = zero, hB = zero, hC = zero, hD = zero;
+    let SA = zero, SB = zero, SC = zero, SD = zero;
     let row = L;
     for (let i = 0; i < d; i++) {
-      // s = sum_{k<i} L_ik z_k for the four chains: two accumulators per point hide the add latency.
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
-      let j = 0;
-      for (; j + 1 < i; j += 2) {
-        const l0 = v128.load64_splat(at(row, j)), l1 = v128.load64_splat(at(row, j + 1));
+      // s = sum_{k<i} L_ik z_k for the four points: each coefficient loaded once.
+      let sA = zero, sB = zero, sC = zero, sD = zero;
+      for (let j = 0; j < i; j++) {
+        const l = v128.load64_splat(at(row, j));
         const o = <usize>j << 4;
-        a0 = f64x2.add(a0, f64x2.mul(l0, v128.load(zA + o)));
-        b0 = f64x2.add(b0, f64x2.mul(l0, v128.load(zB + o)));
-        a1 = f64x2.add(a1, f64x2.mul(l1, v128.load(zA + o + 16)));
-        b1 = f64x2.add(b1, f64x2.mul(l1, v128.load(zB + o + 16)));
-      }
-      if (j < i) {
-        const l0 = v128.load64_splat(at(row, j));
-        const o = <usize>j << 4;
-        a0 = f64x2.add(a0, f64x2.mul(l0, v128.load(zA + o)));
-        b0 = f64x2.add(b0, f64x2.mul(l0, v128.load(zB + o)));
+        sA = f64x2.add(sA, f64x2.mul(l, v128.load(zA + o)));
+        sB = f64x2.add(sB, f64x2.mul(l, v128.load(zB + o)));
+        sC = f64x2.add(sC, f64x2.mul(l, v128.load(zC + o)));
+        sD = f64x2.add(sD, f64x2.mul(l, v128.load(zD + o)));
       }
       row = at(row, i);
       const m = load<f64>(at(mu, i));
       const bm = f64x2.splat(load<f64>(at(b, i)) - m);
-      const pA = cdf2(f64x2.sub(bm, f64x2.add(a0, a1)), tables);
-      const pB = cdf2(f64x2.sub(bm, f64x2.add(b0, b1)), tables);
-      fA = f64x2.mul(fA, pA);
-      fB = f64x2.mul(fB, pB);
-      let gpA = one, gpB = one;
+      const pA = cdf2(f64x2.sub(bm, sA), tables), pB = cdf2(f64x2.sub(bm, sB), tables);
+      const pC = cdf2(f64x2.sub(bm, sC), tables), pD = cdf2(f64x2.sub(bm, sD), tables);
+      fA = f64x2.mul(fA, pA); fB = f64x2.mul(fB, pB); fC = f64x2.mul(fC, pC); fD = f64x2.mul(fD, pD);
+      let gpA = one, gpB = one, gpC = one, gpD = one;
       if (cv) {
         const ci = f64x2.splat(load<f64>(at(c, i)));
         const am = f64x2.splat(load<f64>(at(a, i)) - m);
-        gpA = cdf2(f64x2.sub(am, f64x2.mul(ci, SA)), tables);
-        gpB = cdf2(f64x2.sub(am, f64x2.mul(ci, SB)), tables);
-        gA = f64x2.mul(gA, gpA);
-        gB = f64x2.mul(gB, gpB);
+        gpA = cdf2(f64x2.sub(am, f64x2.mul(ci, SA)), tables); gpB = cdf2(f64x2.sub(am, f64x2.mul(ci, SB)), tables);
+        gpC = cdf2(f64x2.sub(am, f64x2.mul(ci, SC)), tables); gpD = cdf2(f64x2.sub(am, f64x2.mul(ci, SD)), tables);
+        gA = f64x2.mul(gA, gpA); gB = f64x2.mul(gB, gpB); gC = f64x2.mul(gC, gpC); gD = f64x2.mul(gD, gpD);
       }
       if (i < d - 1) {
         const qi = load<f64>(at(q, i));
-        const t1 = advance(load<f64>(at(x, i)), qi);
-        const t2 = advance(t1, qi);
-        store<f64>(at(x, i), single ? t1 : t2);
-        const w1 = Math.abs(2 * t1 - 1), w2 = Math.abs(2 * t2 - 1);
-        const wA = f64x2.replace_lane(f64x2.splat(w1), 1, 1 - w1);
-        const wB = f64x2.replace_lane(f64x2.splat(w2), 1, 1 - w2);
+        const t1 = advance(load<f64>(at(x, i)), qi), t2 = advance(t1, qi), t3 = advance(t2, qi), t4 = advance(t3, qi);
+        store<f64>(at(x, i), count == 4 ? t4 : count == 3 ? t3 : count == 2 ? t2 : t1);
+        const wA = pairOf(t1), wB = pairOf(t2), wC = pairOf(t3), wD = pairOf(t4);
         const mv = f64x2.splat(m);
-        const zAi = f64x2.add(quantile2(f64x2.min(f64x2.max(f64x2.mul(wA, pA), tiny), belowOne)), mv);
-        const zBi = f64x2.add(quantile2(f64x2.min(f64x2.max(f64x2.mul(wB, pB), tiny), belowOne)), mv);
+        const zAi = draw(wA, pA, mv), zBi = draw(wB, pB, mv), zCi = draw(wC, pC, mv), zDi = draw(wD, pD, mv);
         const o = <usize>i << 4;
-        v128.store(zA + o, zAi);
-        v128.store(zB + o, zBi);
+        v128.store(zA + o, zAi); v128.store(zB + o, zBi); v128.store(zC + o, zCi); v128.store(zD + o, zDi);
         if (m != 0) {
-          eA = f64x2.add(eA, f64x2.mul(mv, f64x2.sub(f64x2.mul(half, mv), zAi)));
-          eB = f64x2.add(eB, f64x2.mul(mv, f64x2.sub(f64x2.mul(half, mv), zBi)));
+          eA = f64x2.add(eA, tiltTerm(mv, zAi)); eB = f64x2.add(eB, tiltTerm(mv, zBi));
+          eC = f64x2.add(eC, tiltTerm(mv, zCi)); eD = f64x2.add(eD, tiltTerm(mv, zDi));
         }
         if (cv) {
-          const yA = f64x2.add(quantile2(f64x2.min(f64x2.max(f64x2.mul(wA, gpA), tiny), belowOne)), mv);
-          const yB = f64x2.add(quantile2(f64x2.min(f64x2.max(f64x2.mul(wB, gpB), tiny), belowOne)), mv);
+          const yA = draw(wA, gpA, mv), yB = draw(wB, gpB, mv), yC = draw(wC, gpC, mv), yD = draw(wD, gpD, mv);
           const vi = f64x2.splat(load<f64>(at(v, i)));
-          SA = f64x2.add(SA, f64x2.mul(vi, yA));
-          SB = f64x2.add(SB, f64x2.mul(vi, yB));
+          SA = f64x2.add(SA, f64x2.mul(vi, yA)); SB = f64x2.add(SB, f64x2.mul(vi, yB));
+          SC = f64x2.add(SC, f64x2.mul(vi, yC)); SD = f64x2.add(SD, f64x2.mul(vi, yD));
           if (m != 0) {
-            hA = f64x2.add(hA, f64x2.mul(mv, f64x2.sub(f64x2.mul(half, mv), yA)));
-            hB = f64x2.add(hB, f64x2.mul(mv, f64x2.sub(f64x2.mul(half, mv), yB)));
+            hA = f64x2.add(hA, tiltTerm(mv, yA)); hB = f64x2.add(hB, tiltTerm(mv, yB));
+            hC = f64x2.add(hC, tiltTerm(mv, yC)); hD = f64x2.add(hD, tiltTerm(mv, yD));
           }
         }
       }
     }
-    sum += f64x2.extract_lane(fA, 0) * Math.exp(f64x2.extract_lane(eA, 0)) + f64x2.extract_lane(fA, 1) * Math.exp(f64x2.extract_lane(eA, 1));
-    if (cv) sumG += f64x2.extract_lane(gA, 0) * Math.exp(f64x2.extract_lane(hA, 0)) + f64x2.extract_lane(gA, 1) * Math.exp(f64x2.extract_lane(hA, 1));
-    if (!single) {
-      sum += f64x2.extract_lane(fB, 0) * Math.exp(f64x2.extract_lane(eB, 0)) + f64x2.extract_lane(fB, 1) * Math.exp(f64x2.extract_lane(eB, 1));
-      if (cv) sumG += f64x2.extract_lane(gB, 0) * Math.exp(f64x2.extract_lane(hB, 0)) + f64x2.extract_lane(gB, 1) * Math.exp(f64x2.extract_lane(hB, 1));
+    sum += weighted(fA, eA);
+    if (count > 1) sum += weighted(fB, eB);
+    if (count > 2) sum += weighted(fC, eC);
+    if (count > 3) sum += weighted(fD, eD);
+    if (cv) {
+      sumG += weighted(gA, hA);
+      if (count > 1) sumG += weighted(gB, hB);
+      if (count > 2) sumG += weighted(gC, hC);
+      if (count > 3) sumG += weighted(gD, hD);
     }
-    k += single ? 1 : 2;
+    k += count;
   }
   store<f64>(out, sum);
   store<f64>(at(out, 1), sumG);

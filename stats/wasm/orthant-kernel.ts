@@ -49,7 +49,7 @@ export function orthantWorkspace(d: number): OrthantWorkspace {
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
   let next = tables + align(NORMAL_TABLES.byteLength);
   const take = (doubles: number) => { const at = next; next += align(8 * Math.max(1, doubles)); return at; };
-  const at = { b: take(d), mu: take(d), L: take(tri), q: take(d), x: take(d), a: take(d), c: take(d), v: take(d), out: take(2), zw: take(4 * d) };
+  const at = { b: take(d), mu: take(d), L: take(tri), q: take(d), x: take(d), a: take(d), c: take(d), v: take(d), out: take(2), zw: take(8 * d) };
   if (next > k.memory.buffer.byteLength) k.memory.grow(Math.ceil((next - k.memory.buffer.byteLength) / 65536));
   const buf = k.memory.buffer;
   const view = (offset: number, length: number) => new Float64Array(buf, offset, length);

@@ -40,6 +40,7 @@
  * residual 0.05–0.09) it does not help, so "auto" (the default) decides from the pilot's own variances whether its
  * ~1.6x cost per point pays.
  */
+import { bivariateNormalCdf } from "./bivariate-normal.js";
 import { singleFactorMinres } from "./factor.js";
 import { LATTICE_RULES } from "./lattice-rules.js";
 import { normalCdf, normalPdf, normalQuantileInto } from "./normal.js";
@@ -91,6 +92,7 @@ export interface OrthantResult {
 }
 
 const INV_SQRT_2PI = 0.3989422804014327;
+const SINGULAR = "mvnOrthantProbability: correlation matrix is numerically singular (repair it to a positive-definite matrix first)";
 
 /** The reordered, scaled problem: the event is z_i < b[i] - sum_{k<i} L[i,k] z_k, L packed by rows (strict lower). */
 export interface PreparedOrthant {
@@ -131,7 +133,7 @@ export function prepareOrthant(upper: Float64Array, R: Float64Array): PreparedOr
       const pr = fastNormalCdf((b[j]! - mu) / Math.sqrt(v));
       if (pr < bestProb) { bestProb = pr; best = j; }
     }
-    if (best < 0) throw new RangeError("mvnOrthantProbability: correlation matrix is numerically singular (repair it to a positive-definite matrix first)");
+    if (best < 0) throw new RangeError(SINGULAR);
     swap(i, best);
     let ss = 0, mu = 0;
     for (let k = 0; k < i; k++) { const c = C[i * M + k]!; ss += c * c; mu += c * y[k]!; }
@@ -469,6 +471,11 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
   for (let i = 0; i < M; i++) {
     u[i] = upper[keep[i]!]!;
     for (let j = 0; j < M; j++) S[i * M + j] = R[keep[i]! * M0 + keep[j]!]!;
+  }
+  // Two dimensions: Genz's BVND (stats/bivariate-normal.ts, ~1e-15 absolute), as MVTDST's special case.
+  if (M === 2) {
+    if (!(1 - S[1]! * S[1]! > 1e-12)) throw new RangeError(SINGULAR);
+    return { value: bivariateNormalCdf(u[0]!, u[1]!, S[1]!), error: 1e-15, points: 0, converged: true };
   }
   const P = prepareOrthant(u, S);
   const e0 = fastNormalCdf(P.b[0]!);

@@ -13,7 +13,9 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
       const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
-      const summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+      const { plainRunCommand } = await import("../engine/noop-stamp.js");
+      const noop = plainRunCommand(process.argv.slice(2), process.cwd()) ?? undefined;
+      const summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter, noop });
       console.log(summary.message);
       process.exitCode = summary.exitCode;
       if (!o.dry) {

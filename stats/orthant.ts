@@ -12,7 +12,7 @@
  *    errors over random shifts), as in mvt.f's MVKBRV.
  *  - Z. I. Botev (2017), "The normal law under linear restrictions: simulation and estimation via minimax
  *    tilting", JRSS B 79, 125–148: the tilting parameter mu and its saddle-point equations.
- *  - D. Nuyens & R. Cools (2006), fast component-by-component lattice rules (stats/lattice-cbc.ts).
+ *  - D. Nuyens & R. Cools (2006), fast component-by-component lattice rules (scripts/lattice-cbc.ts).
  *
  * Method. Reorder (Genz & Bretz §4.1.3, mvtnorm's MVSORT: at step i place the remaining variable with the smallest
  * conditional probability given the expected values of those already placed) and factor R = C C'; with

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cbcLattice, latticeCriterion, primitiveRoot } from "../../stats/lattice-cbc.js";
+import { cbcLattice, latticeCriterion, primitiveRoot } from "../../scripts/lattice-cbc.js";
 import { LATTICE_RULES } from "../../stats/lattice-rules.js";
 import { LATTICE_MAX_DIM, latticeLadder } from "../../scripts/build-lattice.js";
 

@@ -2,7 +2,7 @@
  * Benchmark: the copula stage's underpricing-ratio bootstrap (stats/copula-bootstrap.ts, the code the
  * pipeline runs) on a simulated 67-model x 1000-item matrix and, with the data mirror, on the LiveCodeBench
  * pool (71 models x 400 problems):
- *   - single-factor ratio beta / beta_1f, B = 1000 (target <= 10 s), and
+ *   - single-factor ratio beta / beta_1f, B = 1000 (target <= 5 s wall on the real pool, 10 s on the simulated one), and
  *   - full-copula ratio beta / beta_full, B = 200 (target <= 60 s), orthant options = the stage's boot defaults,
  * each timed as process CPU (all worker threads) and wall; when Rscript is present, R's equivalent
  * per-replicate loop (psych::tetrachoric + psych::fa + integrate [+ Matrix::nearPD + mvtnorm::pmvnorm]) on a
@@ -93,7 +93,9 @@ export async function benchBootstrap(options: { Bsf?: number; Bfull?: number; rR
     const bootOrthant = { absEps: 2e-4, maxPoints: 40_000 };
     console.log(`${pool}: beta ${point.beta.toFixed(4)}, beta_1f ${point.beta1f.toFixed(4)}, beta_full ${point.betaFull?.value.toFixed(4)}, ` +
       `ratio sf ${point.ratioSf.toFixed(3)}, full ${point.ratioFull.toFixed(3)}, factor RMS residual ${point.factorRmsResidual.toFixed(3)}`);
-    for (const [kind, B, full, targetS] of [["bootstrap-ratio-single-factor", Bsf, false, 10], ["bootstrap-ratio-full-copula", Bfull, true, 60]] as const) {
+    // Issue 14: the single-factor bootstrap on the LiveCodeBench pool within 5 s wall (10 s on the larger simulated matrix).
+    const sfTarget = pool.startsWith("pool-lcb") ? 5 : 10;
+    for (const [kind, B, full, targetS] of [["bootstrap-ratio-single-factor", Bsf, false, sfTarget], ["bootstrap-ratio-full-copula", Bfull, true, 60]] as const) {
       const name = `${kind} (${pool})`;
       const c0 = process.cpuUsage(), t0 = performance.now();
       // The engine's thread pool, as a stage's ctx.parallel uses it (thread start-up is part of the time).

@@ -20,9 +20,11 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
       const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
+      const { plainRunCommand } = await import("../engine/noop-stamp.js");
+      const noop = (o.json ? undefined : plainRunCommand(process.argv.slice(2), process.cwd())) ?? undefined;
       let summary;
       try {
-        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter });
+        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter, noop });
       } finally {
         reporter.close();
       }

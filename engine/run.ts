@@ -21,6 +21,7 @@ import { plainReporter, type Reporter } from "./progress.js";
 import { buildRegistry, writeRegistry } from "./registry.js";
 import { snapshotRun, type RunSnapshot } from "./snapshot.js";
 import { acquireRunLock } from "./run-lock.js";
+import { dropNoopStamp, noopInputsBefore, writeNoopStamp, type NoopCommand } from "./noop-stamp.js";
 import { openSession, type Session, type SessionOptions } from "./session.js";
 import { computeStatus, planContext, restampOf, selectedOrder, taskLabel, workspaceHolds } from "./status.js";
 import { stampBytes, stampedFiles, stampPath, stampWorkspace, writeStamps } from "./stamp.js";
@@ -35,6 +36,8 @@ export interface RunOptions extends SessionOptions {
   /** Seconds to wait for another run's lock before giving up. */
   lockWaitS?: number;
   reporter?: Reporter;
+  /** A plain `cofail run` (no targets or flags): on success, stamp the no-op state for the next one (./noop-stamp.ts). */
+  noop?: NoopCommand;
 }
 
 export type TaskOutcomeStatus = "ran" | "restored" | "up-to-date" | "failed" | "skipped";
@@ -88,6 +91,8 @@ export const MAX_WAIT_S = 86_400;
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   checkRunOptions(options);
   const reporter = options.reporter ?? plainReporter();
+  if (options.noop && !options.dry) dropNoopStamp(options.noop.projectDir);
+  const noopBefore = options.noop && !options.dry ? await noopInputsBefore(options.noop) : undefined;
   const session = await openSession(options);
   for (const w of session.warnings) reporter.line(`warning: ${w}`);
   const runId = randomBytes(4).toString("hex");
@@ -133,6 +138,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage),
         (stage, file, bytes) => stampSnapshot(session, stage, file, bytes)),
     });
+    if (options.noop && noopBefore && exitCode === 0 && !options.force) {
+      writeNoopStamp({
+        command: options.noop, paths: session.paths, lock: newLock, before: noopBefore,
+        message: `nothing to do: ${session.selected.size} stages up to date`,
+        extraInputs: [join(session.spec.projectDir, session.spec.data.manifest), ...[...session.datasets.values()].flat().flatMap((f) => (f.localPath ? [f.localPath] : []))],
+      });
+    }
     return { runId, outcomes: outcomes.list, exitCode, message, recordFile, headline: headlinePaths(session, outcomes.list), notBuilt: registry.notBuilt };
   } finally {
     reporter.close();

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineStage, resourceLimit } from "../engine/types.js";
 import { allWrongRate, allWrongRatePrefixes } from "../stats/cofailure.js";
-import { mvnOrthantProbability } from "../stats/orthant.js";
+import { fullCopulaCurve } from "../stats/beta-k-curve.js";
 import { quantileSorted } from "../stats/quantile.js";
 import { rngStream } from "../stats/rng.js";
 import { singleFactorAllWrongFast } from "../stats/single-factor-beta.js";
@@ -69,8 +69,18 @@ export function betaKCurve(matrix: PoolMatrix, params: Params, seed: number, pro
     return act.length === 0 ? 1 : singleFactorAllWrongFast(act.map((m) => tau[m]), act.map((m) => lambda[m]));
   };
   const grid = new Set((params.full_grid ?? [...DEFAULT_GRID, M]).filter((k) => k <= M));
-  notes.push(`full copula evaluated at k = ${[...grid].sort((a, b) => a - b).join(", ")} (Genz–Bretz QMC, abs_eps ${params.orthant.abs_eps}, at most ${params.orthant.max_points} points)`);
-
+  notes.push(`full copula evaluated at k = ${[...grid].sort((a, b) => a - b).join(", ")} (Genz–Bretz QMC with minimax tilting, abs_eps ${params.orthant.abs_eps}, at most ${params.orthant.max_points} points)`);
+  // The best-k sub-pools' full copulas: the active models of the first k are a prefix of the active models (rows are in
+  // accuracy order), so the grid is one curve over active-prefix lengths (stats/beta-k-curve.ts).
+  const activeAll = fit.active;
+  const R = new Float64Array(activeAll.length * activeAll.length);
+  for (const [a, ma] of activeAll.entries()) for (const [b, mb] of activeAll.entries()) R[a * activeAll.length + b] = fit.repaired[ma * M + mb]!;
+  const prefixOf = (k: number) => activeAll.filter((m) => m < k).length;
+  const neverWrongBefore = (k: number) => order.slice(0, k).some((m) => tau[m] === -Infinity);
+  const wanted = [...new Set([...grid].filter((k) => copulaOk && !neverWrongBefore(k)).map(prefixOf).filter((a) => a > 0))].sort((a, b) => a - b);
+  const full = new Map(fullCopulaCurve(Float64Array.from(activeAll, (m) => tau[m]!), R, wanted, {
+    absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed,
+  }).map((p) => [p.k, p]));
   const points: BetaKPoint[] = [];
   const scratch = new Int32Array(M);
   for (let k = 1; k <= M; k++) {
@@ -90,13 +100,8 @@ export function betaKCurve(matrix: PoolMatrix, params: Params, seed: number, pro
     const bestIdx = order.slice(0, k);
     let fullBest: number | null = null, fullBestError: number | null = null;
     if (copulaOk && grid.has(k)) {
-      const act = activeOf(bestIdx);
-      const A = act?.length ?? 0;
-      const R = new Float64Array(A * A);
-      for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) R[a * A + b] = fit.repaired[act![a] * M + act![b]];
-      const res = act === null ? { value: 0, error: 0 } : A === 0 ? { value: 1, error: 0 } : mvnOrthantProbability(Float64Array.from(act, (m) => tau[m]), R, {
-        absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed: k,
-      });
+      const a = prefixOf(k);
+      const res = neverWrongBefore(k) ? { value: 0, error: 0 } : a === 0 ? { value: 1, error: 0 } : full.get(a)!;
       fullBest = res.value;
       fullBestError = res.error;
     }

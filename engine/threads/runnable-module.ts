@@ -33,7 +33,7 @@ export function runnableModuleUrl(url: string): Promise<string> {
 }
 
 /** esbuild plugin: each local source file's import.meta.{url,dirname,filename} become literals of its own path. */
-const importMetaOfSource = {
+export const importMetaOfSource = {
   name: "cofail-import-meta",
   setup(build: { onLoad(o: { filter: RegExp }, cb: (a: { path: string }) => Promise<{ contents: string; loader: "ts" | "js"; resolveDir: string }>): void }) {
     build.onLoad({ filter: /\.[cm]?[jt]s$/ }, async ({ path }) => {

@@ -1,9 +1,10 @@
-// build/registry.json: every result published by the stages in the workspace, sorted by id, each with the
-// stage and cache key that produced it (the paper links numbers to provenance through these).
+// build/registry.json: every result published by the stages in the workspace (sweep variants excepted), sorted by
+// id, each with the stage and cache key that produced it (the paper links numbers to provenance through these).
 import { readFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
+import { isVariantId } from "./sweep.js";
 import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
 
@@ -11,6 +12,8 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
   const byId = new Map<string, ResultRecord>();
   const errors: string[] = [];
   for (const { stage, partition, entry } of lockEntries(lock)) {
+    // A sweep's variants all publish the same ids: their results stay in their own results output (engine/sweep.ts).
+    if (isVariantId(stage)) continue;
     let published: PublishedResult[] = [];
     try {
       published = JSON.parse(await readFile(join(cacheOutDir(paths, entry.key), "results.json"), "utf8"));

@@ -21,9 +21,13 @@ export const RobustnessRow = z.object({
   label: z.string(),
   /** The sweep variable(s) that differ (empty for the baseline). */
   dimensions: z.array(z.string()),
+  /** The variant's sweep label (null for the baseline). */
+  variant: z.string().nullable(),
   values: z.record(z.string(), z.number().nullable()),
   /** Pairs with an empty 2x2 cell (full pool), models and items of the variant's pool. */
   emptyCellPairs: z.number().int(),
+  /** Left out of the ranges: it varies something the paper reports as a headline of its own (the audited verdicts). */
+  separate: z.boolean(),
   models: z.number().int(),
   items: z.number().int(),
 });
@@ -50,11 +54,13 @@ export const RobustnessPoints = z.object({
   pool: z.string(),
   label: z.string(),
   k: z.number().int(),
+  /** The k asked for (17): the registry ids' suffix, as the copula stage's (`<pool>.ratio.full.k17`). */
+  kRequested: z.number().int(),
   /** Models of the paper's pool. */
   models: z.number().int(),
   rows: z.array(RobustnessRow),
   intervals: z.array(RatioIntervals),
-  /** Per headline: smallest and largest value over the rows, and the rows that attain them. */
+  /** Per headline: smallest and largest value over the rows (those not `separate`), and the rows that attain them. */
   ranges: z.record(z.string(), z.object({ min: z.number(), max: z.number(), argmin: z.string(), argmax: z.string(), n: z.number().int() })),
 });
 export type RobustnessPoints = z.infer<typeof RobustnessPoints>;
@@ -66,6 +72,8 @@ export interface Conventions {
   names: Record<string, string>;
   /** Display text per variable and label; a label without one is shown as written. */
   values: Record<string, Record<string, string>>;
+  /** Variables whose alternatives are headlines of their own (shown, but not in the ranges). */
+  separate: string[];
 }
 
 /** "zero=0.1,repair=higham" -> [["zero", "0.1"], ["repair", "higham"]] (the engine's variant label). */
@@ -120,7 +128,7 @@ export function robustnessRows(
   const name = (v: string) => conv.names[v] ?? v;
   const base = Object.entries(conv.baseline).map(([v, l]) => `${name(v)} ${text(v, l)}`).join(", ");
   const rows: RobustnessRow[] = [{
-    key: "baseline", label: `paper's conventions${base ? ` (${base})` : ""}`, dimensions: [],
+    key: "baseline", label: `paper's conventions${base ? ` (${base})` : ""}`, dimensions: [], variant: null, separate: false,
     values: headlineValues(baseline), emptyCellPairs: emptyCells(baseline), models: baseline.full.models.length, items: baseline.nItems,
   }];
   const seen = new Set<string>(["baseline"]);
@@ -133,6 +141,7 @@ export function robustnessRows(
     seen.add(key);
     rows.push({
       key, label: differs.map(([v, l]) => `${name(v)}: ${text(v, l)}`).join("; "), dimensions: differs.map(([v]) => v),
+      variant: label, separate: differs.some(([v]) => conv.separate.includes(v)),
       values: headlineValues(summary), emptyCellPairs: emptyCells(summary), models: summary.full.models.length, items: summary.nItems,
     });
   }
@@ -142,7 +151,7 @@ export function robustnessRows(
 export function robustnessRanges(rows: RobustnessRow[]): RobustnessPoints["ranges"] {
   const out: RobustnessPoints["ranges"] = {};
   for (const h of HEADLINES) {
-    const defined = rows.filter((r) => r.values[h] !== null && r.values[h] !== undefined);
+    const defined = rows.filter((r) => !r.separate && r.values[h] !== null && r.values[h] !== undefined);
     if (!defined.length) continue;
     let lo = defined[0]!, hi = defined[0]!;
     for (const r of defined) {
@@ -157,7 +166,7 @@ export function robustnessRanges(rows: RobustnessRow[]): RobustnessPoints["range
 export function robustnessTable(p: RobustnessPoints): Table {
   const k = p.k;
   return {
-    title: `Robustness of the headline numbers of ${p.label} (\`${p.pool}\`) to the conventions behind them`,
+    title: `Robustness of the headline numbers of ${p.label} (${p.pool}) to the conventions behind them`,
     caption:
       `Observed beta and the underpricing ratios (observed / predicted beta) of the single-factor and the full Gaussian copula, ` +
       `for all models and the best ${k}, under the paper's conventions (first row) and with one convention changed at a time. ` +
@@ -173,14 +182,15 @@ export function robustnessTable(p: RobustnessPoints): Table {
     ],
     rows: [
       ...p.rows.map((r) => ({ label: r.label, ...r.values })),
-      { label: "range over the rows", beta: null, "ratio.sf": null, "ratio.full": null, "beta.kK": null, "ratio.sf.kK": null, "ratio.full.kK": null },
-    ].map((row) => (row.label === "range over the rows"
+      { label: p.rows.some((r) => r.separate) ? "range over the rows (but the separately reported ones)" : "range over the rows", beta: null, "ratio.sf": null, "ratio.full": null, "beta.kK": null, "ratio.sf.kK": null, "ratio.full.kK": null },
+    ].map((row) => (row.label.startsWith("range over the rows")
       ? Object.fromEntries(Object.entries(row).map(([key, v]) => [key, key === "label" ? v : rangeText(p, key)]))
       : row)),
     notes: [
       `Under the paper's conventions ${p.rows[0]!.emptyCellPairs} of the ${(p.rows[0]!.models * (p.rows[0]!.models - 1)) / 2} model pairs have an empty cell in their 2x2 table of errors.`,
-      "A zero-cell correction c replaces an empty cell of a pair's 2x2 error table by c before the tetrachoric is fitted (psych::tetrachoric's `correct`, 0.5 by default); without one, such a pair gets the boundary correlation.",
-      "Repair: the tetrachoric matrix is made a correlation matrix either by the nearest correlation matrix (Higham 2002) or by clipping its eigenvalues as psych::cor.smooth does (which leaves a positive definite matrix unchanged).",
+      ...(p.rows.some((r) => r.dimensions.includes("zero")) ? ["A zero-cell correction c replaces an empty cell of a pair's 2x2 error table by c before the tetrachoric is fitted (psych::tetrachoric's `correct`, 0.5 by default); without one, such a pair gets the boundary correlation."] : []),
+      ...(p.rows.some((r) => r.dimensions.includes("repair")) ? ["Repair: the tetrachoric matrix is made a correlation matrix either by the nearest correlation matrix (Higham 2002) or by clipping its eigenvalues as psych::cor.smooth does (which leaves a positive definite matrix unchanged)."] : []),
+      ...p.rows.filter((r) => r.separate).map((r) => `${r.label}: reported as headline numbers of their own (the paper's ${p.pool}-audited ids), so not in the range row.`),
       ...p.rows.filter((r) => r.key !== "baseline" && (r.models !== p.rows[0]!.models || r.items !== p.rows[0]!.items))
         .map((r) => `${r.label}: ${r.models} models, ${r.items} items (the paper's pool: ${p.rows[0]!.models}, ${p.rows[0]!.items}).`),
     ],

@@ -18,6 +18,12 @@ const Params = z.object({
 });
 
 const isPoints = (x: unknown): x is RobustnessPoints => RobustnessPoints.safeParse(x).success;
+
+/** Width of the jackknife interval over the item bootstrap's, on the log scale (null unless both exist and are positive). */
+export function widthRatio(iv: RatioIntervals): number | null {
+  if (!iv.item || !iv.jackknife || !(iv.item.lower > 0) || !(iv.jackknife.lower > 0) || !(iv.item.upper > iv.item.lower)) return null;
+  return Math.log(iv.jackknife.upper / iv.jackknife.lower) / Math.log(iv.item.upper / iv.item.lower);
+}
 const interval = (iv: { lower: number; upper: number } | null) => (iv ? `${iv.lower.toFixed(2)}–${iv.upper.toFixed(2)}` : null);
 const RATIO_LABEL: Record<string, string> = {
   "ratio.sf": "single factor, all models", "ratio.full": "full copula, all models",
@@ -27,7 +33,7 @@ const RATIO_LABEL: Record<string, string> = {
 export function intervalsTable(points: RobustnessPoints[]): Table {
   const rows = points.flatMap((p) => p.intervals.filter((iv) => iv.item || iv.jackknife || iv.modelBootstrap).map((iv: RatioIntervals) => ({
     pool: p.pool, models: p.models, ratio: RATIO_LABEL[iv.headline]!.replace("best k", `best ${p.k}`), estimate: iv.estimate,
-    item: interval(iv.item), jackknife: interval(iv.jackknife), modelBootstrap: interval(iv.modelBootstrap),
+    item: interval(iv.item), jackknife: interval(iv.jackknife), modelBootstrap: interval(iv.modelBootstrap), width: widthRatio(iv),
   })));
   const level = points[0]?.intervals[0]?.level ?? 0.9;
   const meanModels = points.flatMap((p) => p.intervals.filter((iv) => iv.headline === "ratio.full" && iv.meanModels !== null)
@@ -47,11 +53,13 @@ export function intervalsTable(points: RobustnessPoints[]): Table {
       { key: "item", label: "items resampled", align: "right" },
       { key: "jackknife", label: "leave one model out", align: "right" },
       { key: "modelBootstrap", label: "models resampled", align: "right" },
+      { key: "width", label: "width, jackknife / items", format: "fixed:2", align: "right" },
     ],
     rows,
     notes: [
       "The model bootstrap draws M models with replacement and fits the distinct ones (a copy of a model adds nothing to the all-wrong event): its pools are smaller than the paper's" +
         (meanModels.length ? ` (mean distinct models: ${meanModels.join("; ")})` : "") + ", and beta and its ratios depend on pool size (§4.4), so its interval is shifted, not only wider.",
+      "Width: the jackknife interval's width over the item bootstrap's, on the log scale.",
       "Best k: without a model, or on a drawn pool, the best k are chosen again, so leaving out a model outside the best k changes nothing.",
       "Blank: not computed for this pool.",
     ],
@@ -68,7 +76,7 @@ export function rangesTable(points: RobustnessPoints[]): Table {
   };
   return {
     title: "Headline numbers and their range over the conventions",
-    caption: "Each pool's beta and underpricing ratios under the paper's conventions, and in brackets the smallest and largest value over the sets of conventions of the pool's robustness table (one convention changed at a time).",
+    caption: "Each pool's beta and underpricing ratios under the paper's conventions, and in brackets the smallest and largest value over the sets of conventions of the pool's robustness table (one convention changed at a time; the audited verdicts are headlines of their own, <pool>-audited, and not in the range).",
     columns: [
       { key: "pool", label: "Pool", align: "left" },
       { key: "n", label: "sets", format: "int", align: "right" },
@@ -104,6 +112,13 @@ export default defineStage({
     const all = sortByPoolOrder(flattenInput(ctx.inputs.points, isPoints, "robustness points"), ctx.params.order);
     const shown = ctx.params.figure ? all.filter((p) => ctx.params.figure!.includes(p.pool)) : all;
     const spec = robustnessSpec(shown, { title: "Headline numbers of each pool under each set of conventions" });
+    const widths = all.flatMap((p) => p.intervals.map((iv) => ({ p, iv, w: widthRatio(iv) }))).filter((x) => x.w !== null);
+    if (widths.length) {
+      const lo = widths.reduce((a, b) => (b.w! < a.w! ? b : a)), hi = widths.reduce((a, b) => (b.w! > a.w! ? b : a));
+      const what = (x: typeof lo) => `${x.p.pool} ${RATIO_LABEL[x.iv.headline]!.replace("best k", `best ${x.p.k}`)}`;
+      ctx.publish("robustness.jackknife-width.min", lo.w!, { format: "fixed:2", description: `smallest width of a ratio's leave-one-model-out jackknife interval over its item-bootstrap interval, log scale, over ${widths.length} ratios (${what(lo)})` });
+      ctx.publish("robustness.jackknife-width.max", hi.w!, { format: "fixed:2", description: `largest width of a ratio's leave-one-model-out jackknife interval over its item-bootstrap interval, log scale, over ${widths.length} ratios (${what(hi)})` });
+    }
     return { table: intervalsTable(all), "table-ranges": rangesTable(all), ...(await renderVegaLite(spec)) };
   },
 });

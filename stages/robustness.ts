@@ -6,9 +6,10 @@ import { z } from "zod";
 import { defineStage, type StageContext } from "../engine/types.js";
 import { CopulaSummary } from "../core/copula-summary.js";
 import {
-  HEADLINES, headlineId, ratioIntervals, robustnessRanges, robustnessRows, robustnessTable, RobustnessPoints, type Headline,
+  HEADLINES, headlineId, parseVariantLabel, ratioIntervals, robustnessRanges, robustnessRows, robustnessTable, RobustnessPoints, type Headline,
 } from "../core/robustness.js";
 import { Table } from "../core/table.js";
+import { idPart } from "../core/result-ids.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { robustnessSpec } from "../figures/robustness-spec.js";
 
@@ -21,6 +22,8 @@ const Params = z.object({
   names: z.record(z.string(), z.string()).default({
     zero: "zero-cell correction", repair: "repair", policy: "sample policy", grader: "grader", verdicts: "verdicts", tie: "judge tie rule",
   }),
+  /** Variables whose alternatives the paper reports as headlines of their own: in the table, not in the ranges. */
+  separate: z.array(z.string()).default(["verdicts"]),
   values: z.record(z.string(), z.record(z.string(), z.string())).default({
     zero: { "0": "none" },
     repair: { higham: "nearest correlation (Higham)", clip: "eigenvalue clipping" },
@@ -50,10 +53,27 @@ const WHAT: Record<Headline, string> = {
 };
 const FORMAT = (h: Headline) => (h.startsWith("beta") ? "fixed:3" : "ratio:2");
 
+/** The numeric conventions themselves (a zero-cell correction of 0.1), so prose can name them without typing digits. */
+function publishConventions(ctx: StageContext<Params>, p: RobustnessPoints): void {
+  const pool = ctx.params.pool;
+  const numeric = (l: string) => (/^-?\d+(\.\d+)?$/.test(l) ? Number(l) : undefined);
+  const format = (l: string) => (l.includes(".") ? `fixed:${l.split(".")[1]!.length}` : "int");
+  for (const [v, l] of Object.entries(ctx.params.baseline)) {
+    const x = numeric(l);
+    if (x !== undefined) ctx.publish(`${pool}.conv.${idPart(v)}`, x, { format: format(l), description: `the paper's ${ctx.params.names[v] ?? v} on ${pool}` });
+  }
+  for (const row of p.rows.slice(1)) {
+    if (row.dimensions.length !== 1) continue;
+    const l = parseVariantLabel(row.variant!).find(([v]) => v === row.dimensions[0])![1];
+    const x = numeric(l);
+    if (x !== undefined) ctx.publish(`${pool}.conv.${row.key}`, x, { format: format(l), description: `${row.label} (a convention of the robustness table of ${pool})` });
+  }
+}
+
 function publish(ctx: StageContext<Params>, p: RobustnessPoints): void {
   const pool = ctx.params.pool;
   for (const h of HEADLINES) {
-    const id = `${pool}.${headlineId(h, p.k)}`;
+    const id = `${pool}.${headlineId(h, p.kRequested)}`;
     const what = WHAT[h].replace("best k", `best ${p.k}`);
     const r = p.ranges[h];
     if (!r) continue;
@@ -88,11 +108,15 @@ export default defineStage({
     const variants = variantsOf(ctx.inputs.variants);
     const rows = robustnessRows(baseline, variants, ctx.params);
     const points: RobustnessPoints = {
-      pool: ctx.params.pool, label: ctx.params.label, k: baseline.k, models: baseline.full.models.length, rows,
+      pool: ctx.params.pool, label: ctx.params.label, k: baseline.k, kRequested: baseline.kRequested, models: baseline.full.models.length, rows,
       intervals: ratioIntervals(baseline), ranges: robustnessRanges(rows),
     };
     for (const r of rows.slice(1)) ctx.log(`${r.label}: ratio.sf ${r.values["ratio.sf"]?.toFixed(2)}, ratio.full ${r.values["ratio.full"]?.toFixed(2)}`);
     publish(ctx, points);
+    publishConventions(ctx, points);
+    const M = points.models;
+    ctx.publish(`${ctx.params.pool}.pairs.empty`, rows[0]!.emptyCellPairs, { format: "int", description: `model pairs of ${ctx.params.pool} with an empty cell in their 2x2 table of errors` });
+    ctx.publish(`${ctx.params.pool}.pairs.total`, (M * (M - 1)) / 2, { format: "int", description: `model pairs of ${ctx.params.pool}` });
     const spec = robustnessSpec([points], { title: `${ctx.params.label}: headline numbers under each set of conventions` });
     return { table: robustnessTable(points), points, ...(await renderVegaLite(spec)) };
   },

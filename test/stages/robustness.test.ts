@@ -55,17 +55,26 @@ test("robustness: a row per set of conventions, ranges, and registry ids per hea
   const sf = points.rows.map((x) => x.values["ratio.sf"]!);
   assert.equal(sf[1], conv["zero=0,repair=higham"].full.ratioSf);
   assert.notEqual(sf[1], sf[0]);
-  assert.equal(points.ranges["ratio.sf"]!.min, Math.min(...sf));
-  assert.equal(points.ranges["ratio.sf"]!.max, Math.max(...sf));
-  assert.equal(points.ranges["ratio.sf"]!.n, 5);
+  // the audited verdicts are headlines of their own: shown, but not in the ranges
+  assert.deepEqual(points.rows.map((x) => x.separate), [false, false, false, false, true]);
+  const inRange = sf.slice(0, 4);
+  assert.equal(points.ranges["ratio.sf"]!.min, Math.min(...inRange));
+  assert.equal(points.ranges["ratio.sf"]!.max, Math.max(...inRange));
+  assert.equal(points.ranges["ratio.sf"]!.n, 4);
   assert.ok(points.rows[4]!.values.beta! < points.rows[0]!.values.beta!, "the audit removes all-wrong items");
   // registry: range ends and the value under each convention, k in the id
   const pub = r.published;
-  assert.equal(pub.get("sim.ratio.sf.range.min")!.value, Math.min(...sf));
+  assert.equal(pub.get("sim.ratio.sf.range.min")!.value, Math.min(...inRange));
+  // the conventions themselves, for the prose
+  assert.equal(pub.get("sim.conv.zero")!.value, 0.5);
+  assert.equal(pub.get("sim.conv.zero-0p1")!.value, 0.1);
+  assert.equal(pub.get("sim.conv.zero-0p1")!.format, "fixed:1");
+  assert.equal(pub.get("sim.conv.zero-0")!.format, "int");
+  assert.ok(!pub.has("sim.conv.repair-clip"));
   assert.equal(pub.get("sim.ratio.sf.at.zero-0p1")!.value, sf[2]);
   assert.equal(pub.get("sim.ratio.full.k3.at.repair-clip")!.value, points.rows[3]!.values["ratio.full.kK"]);
   assert.equal(pub.get("sim.beta.at.verdicts-audited")!.value, points.rows[4]!.values.beta);
-  assert.match(pub.get("sim.ratio.sf.range.max")!.description!, /over 5 sets of conventions/);
+  assert.match(pub.get("sim.ratio.sf.range.max")!.description!, /over 4 sets of conventions/);
   // the table: one row per set, and the range row
   const table = r.outputs.table as Table;
   assert.equal(table.rows.length, 6);

@@ -7,6 +7,7 @@ import { flattenInput } from "../core/inputs.js";
 import { sortByPoolOrder } from "../core/pool-order.js";
 import { RobustnessPoints, type RatioIntervals } from "../core/robustness.js";
 import { Table } from "../core/table.js";
+import { figureOutputs } from "../core/figure-outputs.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { robustnessSpec } from "../figures/robustness-spec.js";
 
@@ -104,9 +105,7 @@ export default defineStage({
   outputs: {
     table: { file: "intervals.json", kind: "json", schema: Table, description: "ratios with item-bootstrap, jackknife and model-bootstrap intervals" },
     "table-ranges": { file: "ranges.json", kind: "json", schema: Table, description: "headlines with their range over the conventions" },
-    svg: { file: "robustness.svg", kind: "text" },
-    png: { file: "robustness.png", kind: "binary" },
-    spec: { file: "robustness.vl.json", kind: "json" },
+    ...figureOutputs("robustness"),
   },
   async run(ctx) {
     const all = sortByPoolOrder(flattenInput(ctx.inputs.points, isPoints, "robustness points"), ctx.params.order);

@@ -9,6 +9,7 @@ import {
   HEADLINES, headlineId, parseVariantLabel, ratioIntervals, robustnessRanges, robustnessRows, robustnessTable, RobustnessPoints, type Headline,
 } from "../core/robustness.js";
 import { Table } from "../core/table.js";
+import { figureOutputs } from "../core/figure-outputs.js";
 import { idPart } from "../core/result-ids.js";
 import { renderVegaLite } from "../figures/vega-lite.js";
 import { robustnessSpec } from "../figures/robustness-spec.js";
@@ -99,9 +100,7 @@ export default defineStage({
   outputs: {
     table: { file: "table.json", kind: "json", schema: Table, description: "headlines per set of conventions" },
     points: { file: "points.json", kind: "json", schema: RobustnessPoints, description: "the rows and ranges (for the summary figure)" },
-    svg: { file: "robustness.svg", kind: "text" },
-    png: { file: "robustness.png", kind: "binary" },
-    spec: { file: "robustness.vl.json", kind: "json" },
+    ...figureOutputs("robustness"),
   },
   async run(ctx) {
     const baseline = ctx.inputs.baseline as CopulaSummary;

@@ -6,19 +6,10 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { lastRunRecord, makeProject, readJson, runCli } from "../support/engine-project.js";
+import { BASIC_FILES, BASIC_PIPELINE, cliRun, cliStatus, makeProject, readJson } from "../support/engine-project.js";
 
-const PIPELINE = `version: 1
-seed: 42
-datasets:
-  texts:
-    local: [data/one.txt, data/two.txt]
-stages:
-  count:
-    type: count
-    inputs: { files: dataset:texts }
-    foreach: files
-  total:
+// BASIC_PIPELINE's datasets and partitioned count, then a swept total, a plain stage and a reader of the sweep.
+const PIPELINE = BASIC_PIPELINE.slice(0, BASIC_PIPELINE.indexOf("  total:")) + `  total:
     type: total
     inputs: { counts: count.counts }
     params: { scale: "\${scale}", id: "total.sum" }
@@ -32,22 +23,11 @@ stages:
     inputs: { results: [total.results] }       # a list holding one whole sweep: [Record<label, results>]
 `;
 
-interface Status { stage: string; partition?: string; state: string; reasons: string[] }
-
-async function status(dir: string): Promise<Map<string, Status>> {
-  const r = await runCli(dir, ["status", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  return new Map((JSON.parse(r.stdout) as Status[]).map((s) => [s.partition === undefined ? s.stage : `${s.stage}[${s.partition}]`, s]));
-}
-
-async function run(dir: string, args: string[] = []) {
-  const r = await runCli(dir, ["run", "--jobs", "2", ...args]);
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  return { ...r, record: await lastRunRecord(dir) };
-}
+const status = cliStatus;
+const run = cliRun;
 
 test("a sweep variant's param change reruns only that variant and its readers", async () => {
-  const dir = await makeProject({ pipeline: PIPELINE, files: { "data/one.txt": "a\nb\nc\n", "data/two.txt": "x\ny\n" } });
+  const dir = await makeProject({ pipeline: PIPELINE, files: BASIC_FILES });
   const cold = await run(dir);
   assert.deepEqual(cold.record.ran.sort(), ["count[one]", "count[two]", "report", "summary", "total@scale=high", "total@scale=low", "total@scale=mid"]);
   // Each variant has its own folder; the reader got all three, keyed by label (the report lists each one's results).

@@ -2,45 +2,32 @@
 // readable ids; ${var} is replaced in params and inputs; whole-sweep references, pairing, globs, seeds, errors.
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { loadSpec, SpecError, specJsonSchema, type PipelineSpec } from "../../engine/spec.js";
+import { SpecError, specJsonSchema, type PipelineSpec } from "../../engine/spec.js";
 import { expandSweep } from "../../engine/sweep.js";
 import { taskSeed } from "../../engine/plan.js";
 import { importStageType } from "../../engine/catalog.js";
 import { stageCatalog } from "../fixtures/engine/catalog.js";
-import { makeProject } from "../support/engine-project.js";
+import { BASIC_FILES, BASIC_PIPELINE, loadSpecText, makeProject } from "../support/engine-project.js";
 
+// BASIC_PIPELINE's datasets and its partitioned count stage, then the stages of each test.
+const HEAD = BASIC_PIPELINE.slice(0, BASIC_PIPELINE.indexOf("  total:"));
 let dir: string;
-before(async () => {
-  dir = await makeProject({ pipeline: "version: 1\nseed: 1\nstages: {}\n", files: { "data/a.txt": "a\n" } });
-});
+before(async () => { dir = await makeProject({ pipeline: HEAD, files: BASIC_FILES }); });
 
-const HEAD = `version: 1
-seed: 7
-datasets:
-  texts:
-    local: [data/a.txt]
-stages:
-  count:
-    type: count
-    inputs: { files: dataset:texts }
+/** A total swept over scale in {1, 2}. */
+const TOTAL = `  total:
+    type: total
+    inputs: { counts: count.counts }
+    params: { scale: "\${scale}", id: "total.s\${scale}" }
+    sweep: { scale: [1, 2] }
 `;
 
-async function load(yaml: string): Promise<PipelineSpec> {
-  const file = join(dir, "sweep.yaml");
-  await writeFile(file, yaml);
-  return loadSpec({ projectDir: dir, file, catalog: stageCatalog });
-}
+const load = (yaml: string): Promise<PipelineSpec> => loadSpecText(dir, yaml, "sweep.yaml");
 
 async function specError(yaml: string): Promise<SpecError> {
-  try {
-    await load(yaml);
-  } catch (e) {
-    assert.ok(e instanceof SpecError, String(e));
-    return e;
-  }
-  assert.fail("expected a SpecError");
+  const e = await load(yaml).then(() => undefined, (x: unknown) => x);
+  assert.ok(e instanceof SpecError, `expected a SpecError, got ${String(e)}`);
+  return e;
 }
 
 test("a grid expands into one variant per combination, ids <name>@<var>=<label>,... in the order written", () => {
@@ -83,12 +70,7 @@ test("variants are stages: ${var} replaced with its type kept, inputs interpolat
 });
 
 test("a whole-sweep reference is one keyed group; a variant of a sweep with the same variables pairs; globs need an @", async () => {
-  const spec = await load(HEAD + `  total:
-    type: total
-    inputs: { counts: count.counts }
-    params: { scale: "\${scale}", id: "total.s\${scale}" }
-    sweep: { scale: [1, 2] }
-  again:
+  const spec = await load(HEAD + TOTAL + `  again:
     type: total
     inputs: { counts: "\${up}" }
     params: { scale: "\${scale}", id: "again.s\${scale}" }
@@ -127,13 +109,13 @@ test("a whole-sweep reference is one keyed group; a variant of a sweep with the 
 
 test("spec errors point at the declaration: unused and unknown variables, a variant's bad param, unknown sweep", async () => {
   const e1 = await specError(HEAD + "  t:\n    type: total\n    inputs: { counts: count.counts }\n    params: { scale: 2 }\n    sweep: { scale: [1, 2] }\n");
-  assert.match(e1.message, /sweep\.yaml:14:\d+: stages\.t\.sweep: sweep variable "scale" is not used: write \$\{scale\} in params or inputs/);
+  assert.match(e1.message, /sweep\.yaml:15:\d+: stages\.t\.sweep: sweep variable "scale" is not used: write \$\{scale\} in params or inputs/);
   const e2 = await specError(HEAD + "  t:\n    type: total\n    inputs: { counts: count.counts }\n    params: { scale: \"${sclae}\" }\n    sweep: { scale: [1] }\n");
   assert.match(e2.message, /stages\.t\.params\.scale: unknown sweep variable "\$\{sclae\}"; the sweep has: scale/);
   const e3 = await specError(HEAD + "  t:\n    type: total\n    inputs: { counts: count.counts }\n    params: { scale: \"${scale}\" }\n    sweep: { scale: [1, lots] }\n");
   const hit = e3.issues.find((i) => i.path === "stages.t@scale=lots.params.scale");
   assert.ok(hit, e3.message);
-  assert.equal(hit.line, 13, e3.message); // the declaration's params line
+  assert.equal(hit.line, 14, e3.message); // the declaration's params line
   const e4 = await specError(HEAD + "  r:\n    type: report\n    inputs: { results: \"total@scale=${s}.results\" }\n    sweep: { s: [1] }\n");
   assert.match(e4.message, /unknown stage "total@scale=1"/);
 });

@@ -4,35 +4,18 @@
 // that pool's audit and what depends on it, with the paper diff naming the numbers that moved.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { hasData, dataMirror } from "../../ingest/mirror-tables.js";
 import { normalizeQuestionText, textDigest } from "../../core/question-hash.js";
 import { parseCsv, columnIndex } from "../../ingest/csv.js";
 import type { AuditReport } from "../../audit/types.js";
-import { REPO } from "../support/engine-project.js";
+import { cofailIn, freshProjectCopy } from "../support/project-copy.js";
 
 const POOLS = ["math-l5", "gsm", "lcb", "lcb-new", "gpqa-mc", "gpqa-mc-rot", "gpqa-fr", "aime"];
 
-function cofail(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "cli/index.ts", ...args], { cwd: dir, env: { ...process.env, COFAIL_DATA_MIRROR: dataMirror }, maxBuffer: 1 << 26 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
-  });
-}
-
-async function freshCopy(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "cofail-build-"));
-  const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" }).split("\0").filter(Boolean);
-  for (const f of files) {
-    await mkdir(dirname(join(dir, f)), { recursive: true });
-    await cp(join(REPO, f), join(dir, f)).catch((e: NodeJS.ErrnoException) => { if (e.code !== "ENOENT") throw e; });
-  }
-  await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
+const cofail = cofailIn;
+const freshCopy = () => freshProjectCopy("cofail-build-");
 
 async function walk(root: string, rel = ""): Promise<string[]> {
   const out: string[] = [];

@@ -9,6 +9,7 @@ set.seed(20261204)
 args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
 out_path <- file.path(dirname(normalizePath(script)), "stats-sweeps.json")
+source(file.path(dirname(normalizePath(script)), "tetrachoric-exact.R"))
 
 # ---- Student t quantiles ---------------------------------------------------------------------------
 qt_p <- c(0.5, 0.6, 0.9, 0.95, 0.975, 0.995, 0.05, 0.001)
@@ -48,7 +49,7 @@ smooths <- list(smooth_case(bad3, "bad3"), smooth_case(bad6, "bad6"), smooth_cas
 
 # ---- tetrachoric with other zero-cell corrections ------------------------------------------------
 # 6 models x 150 items (rows = models, 1 = correct) with two empty cells; psych::tetrachoric(correct = c) and the
-# same likelihood solved to machine precision (psych's optimize() stops at ~1.2e-4 in rho).
+# same likelihood solved to machine precision (tetrachoric-exact.R).
 M <- 6; N <- 150
 l <- runif(M, 0.3, 0.8); tau0 <- qnorm(runif(M, 0.15, 0.5)); F <- rnorm(N)
 Z <- outer(l, F) + sqrt(1 - l^2) * matrix(rnorm(M * N), M, N)
@@ -58,18 +59,8 @@ Y[4, ] <- 1L; idx <- which(Y[3, ] == 0L); Y[4, idx[seq(1, length(idx), by = 2)]]
 tetra_case <- function(corr) {
   X <- t(Y); colnames(X) <- paste0("m", seq_len(M))
   tt <- suppressMessages(suppressWarnings(psych::tetrachoric(X, correct = corr, smooth = FALSE)))
-  tau <- -qnorm(colMeans(X)); exact <- diag(M); corrected <- 0
-  for (a in 1:(M - 1)) for (b in (a + 1):M) {
-    tab <- matrix(tabulate(X[, a] + 2 * X[, b] + 1, 4), 2)
-    if (min(tab) == 0) { tab[tab == 0] <- corr; corrected <- corrected + 1 }
-    A <- pnorm(tau[a]); B <- pnorm(tau[b])
-    score <- function(p) tab[1, 1] / p - tab[2, 1] / (B - p) - tab[1, 2] / (A - p) + tab[2, 2] / (1 - A - B + p)
-    lo <- max(0, A + B - 1); hi <- min(A, B); eps <- 1e-14 * (hi - lo)
-    p <- uniroot(score, c(lo + eps, hi - eps), tol = 1e-16)$root
-    r <- uniroot(function(r) pbivnorm(tau[a], tau[b], r) - p, c(-1, 1), tol = 1e-13)$root
-    exact[a, b] <- exact[b, a] <- r
-  }
-  list(correction = corr, psych = unname(tt$rho), exact = exact, correctedPairs = corrected)
+  ex <- exact_tetrachoric(X, corr)
+  list(correction = corr, psych = unname(tt$rho), exact = ex$exact, correctedPairs = ex$corrected)
 }
 tetra <- list(correct = apply(Y, 1, paste0, collapse = ""), cases = list(tetra_case(0.1), tetra_case(0.01)))
 

@@ -23,6 +23,8 @@ const Params = z.object({
   names: z.record(z.string(), z.string()).default({
     zero: "zero-cell correction", repair: "repair", policy: "sample policy", grader: "grader", verdicts: "verdicts", tie: "judge tie rule",
   }),
+  /** Notes for the table: conventions that do not apply to this pool, and why. */
+  notes: z.array(z.string()).default([]),
   /** Variables whose alternatives the paper reports as headlines of their own: in the table, not in the ranges. */
   separate: z.array(z.string()).default(["verdicts"]),
   values: z.record(z.string(), z.record(z.string(), z.string())).default({
@@ -117,6 +119,8 @@ export default defineStage({
     ctx.publish(`${ctx.params.pool}.pairs.empty`, rows[0]!.emptyCellPairs, { format: "int", description: `model pairs of ${ctx.params.pool} with an empty cell in their 2x2 table of errors` });
     ctx.publish(`${ctx.params.pool}.pairs.total`, (M * (M - 1)) / 2, { format: "int", description: `model pairs of ${ctx.params.pool}` });
     const spec = robustnessSpec([points], { title: `${ctx.params.label}: headline numbers under each set of conventions` });
-    return { table: robustnessTable(points), points, ...(await renderVegaLite(spec)) };
+    const table = robustnessTable(points);
+    table.notes.push(...ctx.params.notes);
+    return { table, points, ...(await renderVegaLite(spec)) };
   },
 });

@@ -31,7 +31,7 @@ test("the lcb robustness table shows the single-factor ratio under each zero-cel
   await rm(join(dir, "cofail.lock"), { force: true });
   const run = await cofailIn(dir, ["run", "robustness-lcb", "--jobs", "2"]);
   assert.equal(run.code, 0, run.stderr.slice(-4000) + run.stdout.slice(-2000));
-  assert.match(run.stdout, /ran copula-lcb-conv@zero=0\.1,repair=higham/);
+  assert.match(run.stderr + run.stdout, /ran copula-lcb-conv@zero=0\.1,repair=higham/);
 
   const table = JSON.parse(await readFile(join(dir, "build", "robustness-lcb", "table.json"), "utf8")) as Table;
   const row = (label: string) => {

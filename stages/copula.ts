@@ -29,7 +29,7 @@ const Params = z.object({
   repair: z.enum(["higham", "clip"]).default("higham"),
   /** Model-clustered intervals of the ratios: leave-one-model-out jackknife, and B_models model-bootstrap replicates (0 = none). */
   jackknife: z.boolean().default(true),
-  B_models: z.number().int().nonnegative().default(200),
+  B_models: z.number().int().nonnegative().default(100),
   /** Worker threads for the bootstrap (default: available cores). */
   workers: z.number().int().positive().optional(),
   /** Orthant integration for the point estimate (Genz–Bretz QMC). */

@@ -27,6 +27,15 @@ export const BootstrapSummary = z.object({
   }).nullable(),
 });
 
+/** A ratio's model-clustered intervals (stats/copula-models.ts): models, not items, as the sampling unit. */
+export const ModelClustered = z.object({
+  /** Leave-one-model-out jackknife, log scale, Student t with M - 1 df. */
+  jackknife: z.object({ lower: z.number(), upper: z.number(), se: z.number(), bias: z.number(), units: z.number().int() }).nullable(),
+  /** Model bootstrap (distinct models of each draw), percentile. */
+  bootstrap: z.object({ lower: z.number(), upper: z.number(), replicates: z.number().int(), failed: z.number().int(), meanModels: z.number() }).nullable(),
+});
+export type ModelClustered = z.infer<typeof ModelClustered>;
+
 export const CopulaFit = z.object({
   models: z.array(z.string()),
   accuracies: z.array(z.number()),
@@ -48,6 +57,8 @@ export const CopulaFit = z.object({
   ratioSf: Num,
   ratioFull: Num,
   bootstrap: BootstrapSummary.nullable(),
+  /** Present when the stage computed model-clustered intervals. */
+  modelClustered: z.object({ ratioSf: ModelClustered, ratioFull: ModelClustered }).optional(),
 });
 export type CopulaFit = z.infer<typeof CopulaFit>;
 
@@ -61,6 +72,8 @@ export const CopulaSummary = z.object({
   kRequested: z.number().int(),
   subset: CopulaFit,
   notes: z.array(z.string()),
+  /** The calibration's conventions: zero-cell correction of the tetrachorics and the repair (absent: 0.5, higham). */
+  conventions: z.object({ zeroCell: z.number(), repair: z.enum(["higham", "clip"]) }).optional(),
 });
 export type CopulaSummary = z.infer<typeof CopulaSummary>;
 

@@ -51,6 +51,11 @@ export function seedFor(globalSeed: number, stage: string, partition?: string): 
   return parseInt(sha256(`cofail-seed\0${globalSeed}\0${stage}\0${partition ?? ""}`).slice(0, 8), 16) >>> 1;
 }
 
+/** The seed of a task of the spec: a sweep's variants share their declaration's (common random numbers). */
+export function taskSeed(spec: PipelineSpec, stage: string, partition?: string): number {
+  return seedFor(spec.seed, spec.stages[stage]?.variant?.of ?? stage, partition);
+}
+
 /** Partition keys of a foreach stage, sorted; undefined for a stage that runs once. */
 export function partitionsOf(ctx: Pick<PlanContext, "spec" | "datasets">, stage: string): string[] | undefined {
   const decl = ctx.spec.stages[stage]!;
@@ -82,13 +87,19 @@ export function planTask(ctx: PlanContext, stage: string, partition: string | un
     for (const ref of input.refs) {
       const g = resolveGroup(ctx, ref, isForeach ? partition : undefined);
       if ("waiting" in g) waitingFor.push(...g.waiting.map((s) => ({ stage: s, input: name })));
-      else groups.push(g);
+      else if (ref.kind === "output" && ref.sweep) {
+        // A whole-sweep reference is one group, keyed by variant label (the stage gets a Record, as for partitions).
+        const item = { ...g.items[0]!, partition: ref.sweep.key };
+        const last = groups[groups.length - 1];
+        if (last && last.ref === ref.sweep.ref) last.items.push(item);
+        else groups.push({ ref: ref.sweep.ref, partitioned: true, items: [item] });
+      } else groups.push(g);
     }
     inputs[name] = { kind: spec.kind, multi: input.multi, groups };
   }
   if (waitingFor.length) return { waitingFor };
   const code = ctx.code.get(stage)!;
-  const seed = seedFor(ctx.spec.seed, stage, partition);
+  const seed = taskSeed(ctx.spec, stage, partition);
   // The commit is never an ingredient: a stamping stage writes a placeholder that only build/ sees replaced.
   const gitCommit = decl.stageType.stampsGitCommit ? GIT_COMMIT_STAMP : undefined;
   const ingredients: TaskIngredients = {

@@ -1,10 +1,11 @@
-// build/registry.json: every result published by the stages in the workspace, sorted by id, each with the
-// stage and cache key that produced it (the paper links numbers to provenance through these).
+// build/registry.json: every result published by the stages in the workspace (sweep variants excepted), sorted by
+// id, each with the stage and cache key that produced it (the paper links numbers to provenance through these).
 import { readFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { cacheOutDir, type ProjectPaths } from "./cache.js";
 import { sha256 } from "./canonical-json.js";
 import { lockEntries, type LockFile } from "./lockfile.js";
+import { isVariantId } from "./sweep.js";
 import type { PublishedResult } from "./threads/protocol.js";
 import type { ResultRecord } from "./types.js";
 
@@ -18,6 +19,8 @@ export async function buildRegistry(paths: ProjectPaths, lock: LockFile): Promis
   const errors: string[] = [];
   const notBuilt: string[] = [];
   for (const { stage, partition, entry } of lockEntries(lock)) {
+    // A sweep's variants all publish the same ids: their results stay in their own results output (engine/sweep.ts).
+    if (isVariantId(stage)) continue;
     let published: PublishedResult[] = [];
     const label = `${stage}${partition ? `[${partition}]` : ""}`;
     let bytes: Buffer;

@@ -14,6 +14,7 @@ import { loadSpec, type PipelineSpec } from "./spec.js";
 import { readStamps, type StampState } from "./stamp.js";
 import { UsageError } from "./errors.js";
 import { didYouMean } from "./suggest.js";
+import { isVariantId } from "./sweep.js";
 
 export interface Session {
   spec: PipelineSpec;
@@ -77,7 +78,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
 }
 
 /**
- * A target is a stage id, a stage type (`grade` = every grade stage), or a glob over stage ids (`copula-*`), so a
+ * A target is a stage id, a sweep's declared name (all its variants), a stage type (`grade` = every grade stage), or
+ * a glob over stage ids (`copula-*`; variants only with an `@` in the pattern: `copula-lcb-conventions@*`), so a
  * user can run one kind of work across all pools without listing them.
  */
 export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
@@ -85,7 +87,8 @@ export function expandTargets(spec: PipelineSpec, targets: string[]): string[] {
   const out = new Set<string>();
   for (const t of targets) {
     const matches = spec.stages[t] ? [t]
-      : isGlob(t) ? ids.filter(globMatcher(t))
+      : spec.sweeps[t] ? spec.sweeps[t]!.variants.map((v) => v.id)
+      : isGlob(t) ? ids.filter((id) => (t.includes("@") || !isVariantId(id)) && globMatcher(t)(id))
       : ids.filter((id) => spec.stages[id]!.type === t);
     if (!matches.length) {
       const types = [...new Set(ids.map((id) => spec.stages[id]!.type))].sort();

@@ -11,6 +11,7 @@ import { findCycle, type StageDeps } from "./dag.js";
 import { globMatcher, isGlob } from "./glob.js";
 import { closestName, resourceOverLimits, resourceParamPaths, unknownKeys, type UnknownKey } from "./strict-keys.js";
 import { didYouMean } from "./suggest.js";
+import { expandSweep, interpolate, isVariantId, pairedVariants, SweepShape, type Sweep, type SweepIssue } from "./sweep.js";
 import type { StageType } from "./types.js";
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "a name of letters, digits, '-' or '_'");
@@ -23,6 +24,7 @@ export const StageShape = z.strictObject({
   foreach: z.string().optional().describe("run once per partition of this input"),
   allow_large: z.array(z.string().min(1)).optional()
     .describe("resource params (dotted paths, e.g. B_sf or orthant.max_points) allowed above their bound"),
+  sweep: SweepShape.optional(),
 });
 
 export const DatasetShape = z.union([
@@ -46,7 +48,11 @@ export const PipelineShape = z.strictObject({
 
 export type ResolvedRef =
   | { kind: "dataset"; dataset: string; ref: string }
-  | { kind: "output"; stage: string; output: string; ref: string };
+  | {
+    kind: "output"; stage: string; output: string; ref: string;
+    /** Part of a whole-sweep reference: the reference as written (one input group) and this variant's label. */
+    sweep?: { ref: string; key: string };
+  };
 
 export interface StageInput {
   /** Reference(s) as written. */
@@ -67,6 +73,8 @@ export interface StageDecl {
   parsedParams: unknown;
   inputs: Record<string, StageInput>;
   foreach?: string;
+  /** Set for a variant of a sweep: the declared name, its label and var -> label. */
+  variant?: { of: string; label: string; labels: Record<string, string> };
 }
 
 export interface PipelineSpec {
@@ -76,6 +84,8 @@ export interface PipelineSpec {
   data: { manifest: string; mirror: string; downloads: string; local_roots: string[] };
   datasets: Record<string, { files?: string[]; local?: string[] }>;
   stages: Record<string, StageDecl>;
+  /** Declared name -> its variants (each one a stage in `stages`). */
+  sweeps: Record<string, Sweep>;
   deps: StageDeps;
 }
 
@@ -100,7 +110,11 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = positionFinder(doc, lineCounter);
+  // A variant's issues are placed at its declaration (the stage id segment is the declared name in the file).
+  const declaredAs = new Map<string, string>();
+  const atDoc = positionFinder(doc, lineCounter);
+  const at = (path: Path, where: "key" | "value") =>
+    atDoc(path[0] === "stages" && declaredAs.has(String(path[1])) ? ["stages", declaredAs.get(String(path[1]))!, ...path.slice(2)] : path, where);
   if (doc.errors.length) {
     throw new SpecError(shownFile, doc.errors.map((e) => {
       const lp = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
@@ -132,16 +146,43 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   const issue = (path: Path, message: string, where: "key" | "value" = "value") =>
     issues.push({ ...at(path, where), path: path.join("."), message });
 
+  // Sweeps: each declaration with `sweep:` becomes one stage per variant, ${var} replaced in params and inputs.
+  const sweeps: Record<string, Sweep> = {};
+  // A variable is used when ${var} appears, or when it pairs a variant with another sweep's (resolveRef).
+  const sweepUsed = new Map<string, Set<string>>();
+  const expanded: Record<string, typeof pipeline.stages[string] & { variant?: StageDecl["variant"] }> = {};
+  for (const [name, s] of Object.entries(pipeline.stages)) {
+    if (!s.sweep) { expanded[name] = s; continue; }
+    const sweepIssues = (list: SweepIssue[], id = name) => list.forEach((i) => issue(["stages", id, ...i.path], i.message, i.where));
+    const { sweep, issues: bad } = expandSweep(name, s.sweep);
+    if (!sweep) { sweepIssues(bad); continue; }
+    sweeps[name] = sweep;
+    const used = new Set<string>();
+    sweepUsed.set(name, used);
+    for (const v of sweep.variants) {
+      const found: SweepIssue[] = [];
+      const params = interpolate(s.params, v.values, used, ["params"], found) as Record<string, unknown>;
+      const inputs = interpolate(s.inputs, v.values, used, ["inputs"], found) as Record<string, string | string[]>;
+      for (const [input, ref] of Object.entries(inputs)) {
+        if (!InputRef.safeParse(ref).success) found.push({ path: ["inputs", input], message: `after \${...} replacement in ${v.id}: expected a reference or a list of references, got ${JSON.stringify(ref)}` });
+      }
+      if (found.length) { sweepIssues(found); break; }
+      declaredAs.set(v.id, name);
+      const { sweep: _sweep, ...rest } = s;
+      expanded[v.id] = { ...rest, params, inputs, variant: { of: name, label: v.label, labels: v.labels } };
+    }
+  }
+
   // Stage types: import only the modules this pipeline uses.
   const known = Object.keys(options.catalog).sort();
   const types = new Map<string, StageType>();
-  for (const type of new Set(Object.values(pipeline.stages).map((s) => s.type))) {
+  for (const type of new Set(Object.values(expanded).map((s) => s.type))) {
     const modulePath = options.catalog[type];
     if (!modulePath) continue;
     try {
       types.set(type, await importStageType({ projectDir: options.projectDir, modulePath }));
     } catch (e) {
-      const first = Object.entries(pipeline.stages).find(([, s]) => s.type === type)![0];
+      const first = Object.entries(expanded).find(([, s]) => s.type === type)![0];
       issue(["stages", first, "type"], `cannot load stage module ${modulePath}: ${firstLine((e as Error).message)}`);
     }
   }
@@ -160,7 +201,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   const stages: Record<string, StageDecl> = {};
   // Stages whose type or params are wrong: reported once; references to them are not reported again.
   const broken = new Set<string>();
-  for (const [id, s] of Object.entries(pipeline.stages)) {
+  for (const [id, s] of Object.entries(expanded)) {
     const stageType = types.get(s.type);
     if (!stageType) {
       broken.add(id);
@@ -200,12 +241,12 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       files.set(o.file, name);
     }
     stages[id] = { id, type: s.type, stageType, modulePath: options.catalog[s.type]!, params: s.params,
-      parsedParams: parsed.data, inputs: {}, foreach: s.foreach };
+      parsedParams: parsed.data, inputs: {}, foreach: s.foreach, ...(s.variant ? { variant: s.variant } : {}) };
   }
 
   // Inputs: every reference must resolve; every required input must be given.
   for (const [id, decl] of Object.entries(stages)) {
-    const written = pipeline.stages[id]!.inputs;
+    const written = expanded[id]!.inputs;
     const declared = decl.stageType.inputs;
     for (const [name, ref] of Object.entries(written)) {
       if (!declared[name]) {
@@ -217,7 +258,10 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       let multi = Array.isArray(ref);
       list.forEach((r, k) => {
         const path: Path = Array.isArray(ref) ? ["stages", id, "inputs", name, k] : ["stages", id, "inputs", name];
-        const resolved = resolveRef(r, { self: id, stages, datasets: pipeline.datasets, broken });
+        const resolved = resolveRef(r, {
+          self: id, stages, sweeps, datasets: pipeline.datasets, broken,
+          paired: (vars) => { if (decl.variant) for (const v of vars) sweepUsed.get(decl.variant.of)!.add(v); },
+        });
         if (resolved === undefined) return; // refers to a stage already reported above
         if (typeof resolved === "string") issue(path, resolved);
         else {
@@ -240,6 +284,12 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
     }
   }
 
+  for (const [name, sweep] of Object.entries(sweeps)) {
+    for (const v of sweep.variables) {
+      if (!sweepUsed.get(name)!.has(v)) issue(["stages", name, "sweep"], `sweep variable "${v}" is not used: write \${${v}} in params or inputs, or pair with a sweep that has it`);
+    }
+  }
+
   // foreach: a single reference to a dataset's files or to a partitioned upstream output.
   const partitioned = (stage: string) => stages[stage]?.foreach !== undefined;
   for (const [id, decl] of Object.entries(stages)) {
@@ -250,6 +300,8 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       issue(path, `foreach "${decl.foreach}" is not an input of stage type "${decl.type}"; expected one of: ${Object.keys(decl.stageType.inputs).sort().join(", ")}`);
     } else if (!input) {
       issue(path, `foreach "${decl.foreach}" names an input that is not given under inputs`);
+    } else if (input.refs.some((r) => r.kind === "output" && r.sweep)) {
+      issue(path, `foreach "${decl.foreach}" cannot take a whole sweep (${input.refs[0]!.ref}, ...); name one variant, or sweep this stage too so its variants pair with the upstream's`);
     } else if (input.multi || input.refs.length !== 1) {
       issue(path, `foreach "${decl.foreach}" must name an input with exactly one reference (not a list or glob)`);
     } else {
@@ -272,12 +324,18 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   }
   if (issues.length) throw new SpecError(shownFile, issues.sort((a, b) => a.line - b.line || a.col - b.col));
   return { file: options.file, projectDir: options.projectDir, seed: pipeline.seed, data: pipeline.data,
-    datasets: pipeline.datasets, stages, deps };
+    datasets: pipeline.datasets, stages, sweeps, deps };
 }
 
 function resolveRef(
   ref: string,
-  ctx: { self: string; stages: Record<string, StageDecl>; datasets: Record<string, unknown>; broken: Set<string> },
+  ctx: {
+    self: string; stages: Record<string, StageDecl>; sweeps: Record<string, Sweep>; datasets: Record<string, unknown>;
+    /** Stages already reported as broken: a reference to one is not reported again. */
+    broken: Set<string>;
+    /** Called with the variables a variant shares with the sweep it refers to. */
+    paired: (vars: string[]) => void;
+  },
 ): ResolvedRef[] | string | undefined {
   if (ref.startsWith("dataset:")) {
     const name = ref.slice("dataset:".length);
@@ -291,11 +349,28 @@ function resolveRef(
   const outputsOf = (id: string) => stageOutputs(ctx.stages[id]!.stageType, ctx.stages[id]!.parsedParams);
   if (ctx.broken.has(stagePart)) return undefined;
   if (isGlob(stagePart)) {
+    // Like a shell's `*` and dot files: variants are matched only by a pattern that has an `@`.
     const match = globMatcher(stagePart);
-    return Object.keys(ctx.stages).filter((id) => id !== ctx.self && match(id) && outputsOf(id)[output]).sort()
+    const variants = stagePart.includes("@");
+    return Object.keys(ctx.stages).filter((id) => id !== ctx.self && (variants || !isVariantId(id)) && match(id) && outputsOf(id)[output]).sort()
       .map((stage) => ({ kind: "output" as const, stage, output, ref: `${stage}.${output}` }));
   }
-  if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"${didYouMean(stagePart, Object.keys(ctx.stages))}; expected one of: ${Object.keys(ctx.stages).sort().join(", ")}`;
+  const sweep = ctx.sweeps[stagePart];
+  if (sweep) {
+    const self = ctx.stages[ctx.self]?.variant;
+    const { variants, paired, shared } = pairedVariants(sweep, self?.labels);
+    ctx.paired(shared);
+    if (!variants.length) return `no variant of sweep "${stagePart}" has ${Object.entries(self?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(",")}; its variants: ${sweep.variants.map((v) => v.label).join("; ")}`;
+    const missing = variants.filter((v) => !ctx.stages[v.id]);
+    if (missing.length) return `sweep "${stagePart}" has variants that failed to load (${missing.map((v) => v.id).join(", ")})`;
+    for (const v of variants) {
+      if (!outputsOf(v.id)[output]) return `variant "${v.id}" has no output "${output}"; expected one of: ${Object.keys(outputsOf(v.id)).sort().join(", ")}`;
+      if (ctx.stages[v.id]!.foreach !== undefined && !paired) return `sweep "${stagePart}" runs foreach ${ctx.stages[v.id]!.foreach}: a whole-sweep reference needs variants that run once; name the variants`;
+    }
+    if (paired) return [{ kind: "output", stage: variants[0]!.id, output, ref: `${variants[0]!.id}.${output}` }];
+    return variants.map((v) => ({ kind: "output" as const, stage: v.id, output, ref: `${v.id}.${output}`, sweep: { ref, key: v.label } }));
+  }
+  if (!ctx.stages[stagePart]) return `unknown stage "${stagePart}" in reference "${ref}"${didYouMean(stagePart, Object.keys(ctx.stages).filter((id) => !isVariantId(id)).concat(Object.keys(ctx.sweeps)))}; expected one of: ${Object.keys(ctx.stages).filter((id) => !isVariantId(id)).concat(Object.keys(ctx.sweeps)).sort().join(", ")}`;
   const outs = outputsOf(stagePart);
   if (!outs[output]) return `stage "${stagePart}" has no output "${output}"${didYouMean(output, Object.keys(outs))}; expected one of: ${Object.keys(outs).sort().join(", ")}`;
   return [{ kind: "output", stage: stagePart, output, ref }];
@@ -435,5 +510,30 @@ export function specJsonSchema(types: Record<string, StageType>): unknown {
   const stage = variants.length >= 2 ? z.union(variants as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]])
     : variants.length === 1 ? variants[0]! : StageShape;
   const schema = PipelineShape.extend({ stages: z.record(Name, stage as z.ZodType) });
-  return z.toJSONSchema(schema, { unrepresentable: "any", io: "input", target: "draft-2020-12" });
+  return withSweepPlaceholders(z.toJSONSchema(schema, { unrepresentable: "any", io: "input", target: "draft-2020-12" }));
+}
+
+const PLACEHOLDER_SCHEMA = {
+  type: "string", pattern: "^\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}$",
+  description: "a sweep variable: the variant's value (engine/sweep.ts)",
+} as const;
+
+/** Every stage param (at any depth) may also be written `${var}`, for a stage with `sweep:`. */
+function withSweepPlaceholders(schema: unknown): unknown {
+  const params = (node: Record<string, unknown>): Record<string, unknown> => {
+    const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+    if (!props) return node;
+    return { ...node, properties: Object.fromEntries(Object.entries(props).map(([k, p]) => [k, { anyOf: [params(p), PLACEHOLDER_SCHEMA] }])) };
+  };
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== "object") return node;
+    const o = node as Record<string, unknown>;
+    const props = o.properties as Record<string, unknown> | undefined;
+    const isStage = props && typeof props.type === "object" && props.type !== null && "const" in (props.type as object) && props.params;
+    const out = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, walk(v)]));
+    if (isStage) out.properties = { ...(out.properties as object), params: params(props.params as Record<string, unknown>) };
+    return out;
+  };
+  return walk(schema);
 }

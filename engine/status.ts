@@ -6,7 +6,7 @@ import { expectedInWorkspace, stampedCommit, stampedFiles } from "./stamp.js";
 import { canonicalJson } from "./canonical-json.js";
 import { topoOrder } from "./dag.js";
 import { lockEntryOf, type LockEntry } from "./lockfile.js";
-import { partitionsOf, planTask, seedFor, type PlanContext, type PlannedTask } from "./plan.js";
+import { partitionsOf, planTask, taskSeed, type PlanContext, type PlannedTask } from "./plan.js";
 import type { Session } from "./session.js";
 
 export type TaskState = "up-to-date" | "restore" | "run";
@@ -140,7 +140,7 @@ export function ingredientReasons(session: Session, stage: string, partition: st
     const a = old.params[k], b = decl.params[k];
     if (canonicalJson(a) !== canonicalJson(b)) reasons.push(`param ${k}: ${show(a)} -> ${show(b)}`);
   }
-  if (old.seed !== seedFor(session.spec.seed, stage, partition)) reasons.push(`seed: ${old.seed} -> ${seedFor(session.spec.seed, stage, partition)}`);
+  if (old.seed !== taskSeed(session.spec, stage, partition)) reasons.push(`seed: ${old.seed} -> ${taskSeed(session.spec, stage, partition)}`);
   if (task) {
     const names = [...new Set([...Object.keys(old.inputs), ...Object.keys(task.inputs)])].sort();
     for (const n of names) {

@@ -7,18 +7,29 @@ import { packErrors } from "../stats/verdict-bits.js";
 import { accuracy } from "../stats/cofailure.js";
 import { bootstrapCopula, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
 import { fitCopula } from "../stats/copula.js";
-import { CopulaSummary, nanToNull, type CopulaFit } from "../core/copula-summary.js";
+import { modelClusteredCopula, type ModelIntervals } from "../stats/copula-models.js";
+import { CopulaSummary, nanToNull, type CopulaFit, type ModelClustered } from "../core/copula-summary.js";
 import { PoolMatrix, selectModels } from "../core/pool-matrix.js";
 import { Table } from "../core/table.js";
 
 const Params = z.object({
   /** Size of the best-k sub-pool analysed alongside the full pool (paper: 17). */
   k: z.number().int().positive().default(17),
-  /** Bootstrap replicates for the single-factor quantities and for the full copula (an orthant integral each). */
-  B_sf: resourceLimit(z.number().int().positive(), 100_000, "single-factor bootstrap replicates").default(1000),
+  /**
+   * Bootstrap replicates over items for the single-factor quantities and for the full copula (an orthant integral
+   * each); B_sf = 0: point estimates only (robustness sweeps).
+   */
+  B_sf: resourceLimit(z.number().int().nonnegative(), 100_000, "single-factor bootstrap replicates").default(1000),
   B_full: resourceLimit(z.number().int().nonnegative(), 10_000, "full-copula bootstrap replicates (an orthant integral each)").default(200),
   level: z.number().gt(0).lt(1).default(0.9),
   method: z.enum(["percentile", "bca"]).default("percentile"),
+  /** Zero-cell correction of the tetrachorics: an empty cell of a pair's 2x2 table counts this much (psych: 0.5); 0 = none. */
+  zero_cell: z.number().nonnegative().default(0.5),
+  /** Nearest correlation matrix (Higham 2002), or eigenvalue clipping as psych::cor.smooth (no change when positive definite). */
+  repair: z.enum(["higham", "clip"]).default("higham"),
+  /** Model-clustered intervals of the ratios: leave-one-model-out jackknife, and B_models model-bootstrap replicates (0 = none). */
+  jackknife: z.boolean().default(true),
+  B_models: z.number().int().nonnegative().default(100),
   /** Worker threads for the bootstrap (default: available cores). */
   workers: resourceLimit(z.number().int().positive(), 256, "worker threads").optional(),
   /** Orthant integration for the point estimate (Genz–Bretz QMC). */
@@ -39,21 +50,25 @@ const Params = z.object({
 });
 type Params = z.infer<typeof Params>;
 
-const ZERO_CELL_RULE =
-  "Tetrachorics: psych::tetrachoric's rule — an empty cell of a pair's 2x2 error table is replaced by 0.5 " +
+const zeroCellRule = (p: Params) =>
+  (p.zero_cell > 0
+    ? `Tetrachorics: psych::tetrachoric's rule — an empty cell of a pair's 2x2 error table is replaced by ${p.zero_cell}${p.zero_cell === 0.5 ? " (psych's default)" : ""} `
+    : "Tetrachorics: no zero-cell correction (a pair with an empty 2x2 cell gets its boundary correlation) ") +
   "(thresholds stay at each model's own error rate); models never or always wrong have no tetrachoric and are " +
-  "handled by what they do to the all-wrong event (always wrong: dropped; never wrong: beta = 0 exactly).";
+  "handled by what they do to the all-wrong event (always wrong: dropped; never wrong: beta = 0 exactly). " +
+  (p.repair === "higham" ? "Repair: nearest correlation matrix (Higham 2002)." : "Repair: eigenvalue clipping (psych::cor.smooth; none when positive definite).");
 
 /** Point estimate + bootstrap of one (sub-)pool. */
 async function analyse(
   matrix: PoolMatrix, params: Params, seed: number, label: string,
   progress: (done: number, total: number, label?: string) => void, parallel: ParallelMap,
-): Promise<{ fit: CopulaFit; boot: CopulaBootstrapResult }> {
+): Promise<{ fit: CopulaFit; boot: CopulaBootstrapResult | null }> {
   const bits = packErrors(matrix.correct);
+  const conventions = { correction: params.zero_cell, repair: params.repair };
   const point = fitCopula(bits, {
-    full: { absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed },
+    ...conventions, full: { absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed },
   });
-  const boot = await bootstrapCopula({
+  const boot = params.B_sf === 0 ? null : await bootstrapCopula({
     correct: matrix.correct,
     seed,
     Bsf: params.B_sf,
@@ -62,6 +77,7 @@ async function analyse(
     method: params.method,
     warmStart: Array.from(point.tetrachoric),
     point,
+    ...conventions,
     orthant: { absEps: params.boot_orthant.abs_eps, maxPoints: params.boot_orthant.max_points },
     parallel: { threads: params.workers ?? parallel.threads, map: parallel.map },
     progress: (done, total) => progress(done, total, `${label} bootstrap`),
@@ -84,9 +100,38 @@ async function analyse(
     betaFull: point.betaFull!,
     ratioSf: Number.isFinite(point.ratioSf) ? point.ratioSf : null,
     ratioFull: Number.isFinite(point.ratioFull) ? point.ratioFull : null,
-    bootstrap: boot.summary,
+    bootstrap: boot?.summary ?? null,
   };
   return { fit, boot };
+}
+
+const intervalOf = (m: ModelIntervals, which: "ratioSf" | "ratioFull"): ModelClustered => ({
+  jackknife: m.jackknife[which] ? { lower: m.jackknife[which]!.lower, upper: m.jackknife[which]!.upper, se: m.jackknife[which]!.se, bias: m.jackknife[which]!.bias, units: m.jackknife[which]!.n } : null,
+  bootstrap: m.bootstrap && m.bootstrap[which] ? {
+    lower: m.bootstrap[which]!.lower, upper: m.bootstrap[which]!.upper, replicates: m.bootstrap.replicates,
+    failed: which === "ratioSf" ? m.bootstrap.failedSf : m.bootstrap.failedFull, meanModels: m.bootstrap.meanModels,
+  } : null,
+});
+
+function publishModelClustered(ctx: StageContext, pool: string, suffix: string, fit: CopulaFit, level: number, M: number): void {
+  const mc = fit.modelClustered;
+  if (!mc) return;
+  for (const [name, which, value] of [["sf", "ratioSf", fit.ratioSf], ["full", "ratioFull", fit.ratioFull]] as const) {
+    const iv = mc[which];
+    if (value === null || !iv) continue;
+    if (iv.jackknife) {
+      ctx.publish(`${pool}.ratio.${name}${suffix}.jackknife`, value, {
+        format: "ratio:2", description: `${name === "sf" ? "single-factor" : "full-copula"} ratio with its leave-one-model-out jackknife interval (models as the unit), ${pool}${suffix}`,
+        ci: { lower: iv.jackknife.lower, upper: iv.jackknife.upper, level, method: `leave-one-model-out jackknife over the ${M} models, log scale, Student t with ${M - 1} df` },
+      });
+    }
+    if (iv.bootstrap) {
+      ctx.publish(`${pool}.ratio.${name}${suffix}.modelboot`, value, {
+        format: "ratio:2", description: `${name === "sf" ? "single-factor" : "full-copula"} ratio with its model-bootstrap interval (models resampled), ${pool}${suffix}`,
+        ci: { lower: iv.bootstrap.lower, upper: iv.bootstrap.upper, level, method: `model bootstrap, percentile, B=${iv.bootstrap.replicates}, the distinct models of each draw (mean ${iv.bootstrap.meanModels.toFixed(1)} of ${M})` },
+      });
+    }
+  }
 }
 
 function publishFit(ctx: StageContext, pool: string, suffix: string, fit: CopulaFit, what: string): void {
@@ -152,8 +197,8 @@ export default defineStage({
     const { pool } = matrix;
     const M = matrix.models.length;
     if (M < 2) throw new Error(`copula ${pool}: needs at least 2 models, the pool has ${M}`);
-    const notes: string[] = [ZERO_CELL_RULE];
-    if (ctx.params.B_sf < 1000) ctx.warn(`copula ${pool}: B_sf = ${ctx.params.B_sf} < 1000: percentile intervals will be rough`);
+    const notes: string[] = [zeroCellRule(ctx.params)];
+    if (ctx.params.B_sf > 0 && ctx.params.B_sf < 1000) ctx.warn(`copula ${pool}: B_sf = ${ctx.params.B_sf} < 1000: percentile intervals will be rough`);
     if (ctx.params.B_full > 0 && ctx.params.B_full < 200) ctx.warn(`copula ${pool}: B_full = ${ctx.params.B_full} < 200`);
     const k = Math.min(ctx.params.k, M);
     if (k < ctx.params.k) {
@@ -164,16 +209,37 @@ export default defineStage({
     const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress, ctx.parallel);
     const subsetMatrix = selectModels(matrix, Array.from({ length: k }, (_, m) => m));
     const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress, ctx.parallel);
+    if (ctx.params.jackknife || ctx.params.B_models > 0) {
+      const mc = await modelClusteredCopula({
+        correct: matrix.correct, k, seed: ctx.seed, B: ctx.params.B_models, level: ctx.params.level,
+        correction: ctx.params.zero_cell, repair: ctx.params.repair, warmStart: whole.fit.tetrachoric.map((x) => x ?? NaN),
+        orthant: ctx.params.B_full > 0 ? { absEps: ctx.params.boot_orthant.abs_eps, maxPoints: ctx.params.boot_orthant.max_points } : null,
+        estimates: {
+          full: [whole.fit.ratioSf ?? NaN, whole.fit.ratioFull ?? NaN],
+          subset: [subset.fit.ratioSf ?? NaN, subset.fit.ratioFull ?? NaN],
+        },
+        parallel: { threads: ctx.params.workers ?? ctx.parallel.threads, map: ctx.parallel.map },
+        progress: (done, total) => ctx.progress(done, total, "model-clustered fits"),
+      });
+      const keep = (m: ModelIntervals) => (ctx.params.jackknife ? m : { ...m, jackknife: { ratioSf: null, ratioFull: null } });
+      for (const [fit, m] of [[whole.fit, keep(mc.full)], [subset.fit, keep(mc.subset)]] as const) {
+        fit.modelClustered = { ratioSf: intervalOf(m, "ratioSf"), ratioFull: intervalOf(m, "ratioFull") };
+      }
+      if (k === M) subset.fit.modelClustered = whole.fit.modelClustered;
+    }
     for (const [what, r] of [["full pool", whole], [`best ${k}`, subset]] as const) {
-      if (r.boot.summary && r.boot.summary.failed > 0) notes.push(`${what}: ${r.boot.summary.failed} bootstrap replicate(s) had an undefined ratio and were left out`);
-      if (r.fit.correctedPairs > 0) notes.push(`${what}: ${r.fit.correctedPairs} model pair(s) had an empty 2x2 cell (0.5 correction)`);
+      if (r.boot?.summary && r.boot.summary.failed > 0) notes.push(`${what}: ${r.boot.summary.failed} bootstrap replicate(s) had an undefined ratio and were left out`);
+      if (r.fit.correctedPairs > 0) notes.push(`${what}: ${r.fit.correctedPairs} model pair(s) had an empty 2x2 cell (${ctx.params.zero_cell} correction)`);
     }
     publishFit(ctx, pool, "", whole.fit, `pool ${pool}, all ${M} models, ${matrix.items.length} items`);
     publishFit(ctx, pool, `.k${ctx.params.k}`, subset.fit,
       `pool ${pool}, best ${k} models${k < ctx.params.k ? ` (all: fewer than ${ctx.params.k})` : ""}, ${matrix.items.length} items`);
+    publishModelClustered(ctx, pool, "", whole.fit, ctx.params.level, M);
+    publishModelClustered(ctx, pool, `.k${ctx.params.k}`, subset.fit, ctx.params.level, M);
     ctx.publish(`${pool}.k`, k, { format: "int", description: `size of the best-k sub-pool of ${pool}` });
     const summary: CopulaSummary = {
       pool, nItems: matrix.items.length, full: whole.fit, k, kRequested: ctx.params.k, subset: subset.fit, notes,
+      conventions: { zeroCell: ctx.params.zero_cell, repair: ctx.params.repair },
     };
     for (const n of notes.slice(1)) ctx.log(n);
     return { summary, "table-loadings": loadingsTable(pool, whole.fit) };

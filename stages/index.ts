@@ -21,6 +21,8 @@ export const stageCatalog: Record<string, string> = {
   paper: "stages/paper.ts",
   pool: "stages/pool.ts",
   "pool-summary": "stages/pool-summary.ts",
+  robustness: "stages/robustness.ts",
+  "robustness-summary": "stages/robustness-summary.ts",
   "router-learned": "stages/router-learned.ts",
   "router-learned-summary": "stages/router-learned-summary.ts",
   routing: "stages/routing.ts",

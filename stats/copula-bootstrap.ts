@@ -5,7 +5,7 @@
 // `parallel` map (the stage's ctx.parallel) that runs COPULA_REPLICATE_BLOCK on each block.
 import { bcaInterval, percentileInterval, splitReplicates, type BootstrapBlock } from "./bootstrap.js";
 import { packErrors } from "./verdict-bits.js";
-import type { CopulaCore } from "./copula.js";
+import type { CopulaCore, CopulaRepair } from "./copula.js";
 import type { CopulaStatisticData } from "./copula-replicate.js";
 import { COPULA_REPLICATE_BLOCK, copulaReplicate } from "./copula-replicate.js";
 import type { CopulaFit } from "../core/copula-summary.js";
@@ -19,6 +19,9 @@ export interface CopulaBootstrapInput {
   method: "percentile" | "bca";
   warmStart: number[];
   point: CopulaCore;
+  /** The calibration's zero-cell correction and repair (as the point estimate's). */
+  correction?: number;
+  repair?: CopulaRepair;
   orthant: { absEps: number; maxPoints: number };
   /** Runs the block function on each block, on `threads` threads (a stage passes its ctx.parallel). */
   parallel: ParallelBlocks;
@@ -85,6 +88,8 @@ function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "ort
     warmStart: input.warmStart,
     loadingsWarmStart: Array.from(input.point.loadings),
     repairWarmStart: Array.from(input.point.repairDiagonal),
+    ...(input.correction !== undefined ? { correction: input.correction } : {}),
+    ...(input.repair !== undefined ? { repair: input.repair } : {}),
   };
 }
 

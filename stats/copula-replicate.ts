@@ -2,7 +2,7 @@
 // (COPULA_REPLICATE_BLOCK). Contract (stats/bootstrap.ts): (counts, data) -> numbers, pure, no state between calls.
 import { bootstrapBlock, type BootstrapBlock } from "./bootstrap.js";
 import { packErrors, packWeights, type ErrorBits } from "./verdict-bits.js";
-import { fitCopula } from "./copula.js";
+import { fitCopula, type CopulaRepair } from "./copula.js";
 
 export interface CopulaStatisticData {
   /** models x items 0/1 (1 = right): structured-cloned into each worker. */
@@ -15,6 +15,9 @@ export interface CopulaStatisticData {
   loadingsWarmStart?: number[];
   /** Per model (NaN = none): the point estimate's repair diagonal, the start of every replicate's repair. */
   repairWarmStart?: number[];
+  /** Zero-cell correction and repair of the calibration (fitCopula's defaults when absent). */
+  correction?: number;
+  repair?: CopulaRepair;
 }
 
 // Packing the verdict matrix is a pure function of `data`, which a worker receives once and passes to every
@@ -31,6 +34,7 @@ export function copulaReplicate(counts: Uint32Array, data: CopulaStatisticData):
   const fit = fitCopula(bits, {
     weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant,
     loadingsWarmStart: data.loadingsWarmStart, repairWarmStart: data.repairWarmStart,
+    correction: data.correction, repair: data.repair,
   });
   return [fit.beta, fit.beta1f, fit.ratioSf, fit.betaFull?.value ?? NaN, fit.ratioFull];
 }

@@ -2,6 +2,7 @@
 // The same function serves the point estimate and every bootstrap replicate (item weights = resample
 // multiplicities), so "recompute everything that depends on the items" is true by construction.
 import { allWrongCount } from "./cofailure.js";
+import { eigenClip } from "./eigen-clip.js";
 import { singleFactorMinres } from "./factor.js";
 import { nearestCorrelation } from "./nearest-correlation.js";
 import { mvnOrthantProbability, type OrthantOptions } from "./orthant.js";
@@ -9,8 +10,19 @@ import { singleFactorAllWrongFast } from "./single-factor-beta.js";
 import { tetrachoricMatrix } from "./tetrachoric.js";
 import { itemTotal, type ErrorBits, type ItemWeights } from "./verdict-bits.js";
 
+/**
+ * How the tetrachoric matrix becomes a correlation matrix: "higham", the nearest correlation matrix (Higham 2002,
+ * as Matrix::nearPD); "clip", eigenvalue clipping as psych::cor.smooth (the matrix is left alone when it is
+ * positive definite).
+ */
+export type CopulaRepair = "higham" | "clip";
+
 export interface CopulaCoreOptions {
   weights?: ItemWeights;
+  /** Zero-cell correction of the tetrachorics (psych's `correct`): an empty 2x2 cell counts this much; 0 = none. Default 0.5. */
+  correction?: number;
+  /** Default "higham". */
+  repair?: CopulaRepair;
   /** Tetrachoric matrix (M x M) whose entries start each pair's Newton solve: the point estimate, for replicates. */
   warmStart?: ArrayLike<number>;
   /** Orthant options for the full copula; null skips it (single-factor-only bootstrap replicates). */
@@ -65,7 +77,7 @@ export interface CopulaCore {
 export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCore {
   const M = bits.models;
   const n = itemTotal(bits, options.weights);
-  const tetra = tetrachoricMatrix(bits, { weights: options.weights, warmStart: options.warmStart });
+  const tetra = tetrachoricMatrix(bits, { weights: options.weights, warmStart: options.warmStart, correction: options.correction });
   const thresholds = tetra.thresholds;
   const allWrong = allWrongCount(bits, { weights: options.weights });
   const beta = allWrong / n;
@@ -94,7 +106,9 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   // Anderson-accelerated Dykstra (the same limit as nearPD, closer to it than nearPD at its own tolerance):
   // 2-3x fewer eigendecompositions on the real pools. Point estimate and replicates alike, so it is one statistic.
   const start = options.repairWarmStart ? Float64Array.from(active, (m) => options.repairWarmStart![m]!) : undefined;
-  const near = nearestCorrelation(sub, A, { accelerate: "anderson", initialDiagonal: start, diagnostics: start === undefined });
+  const near = (options.repair ?? "higham") === "clip"
+    ? { ...eigenClip(sub, A), diagonal: undefined }
+    : nearestCorrelation(sub, A, { accelerate: "anderson", initialDiagonal: start, diagnostics: start === undefined });
   const R = near.matrix;
   if (near.diagonal) for (let a = 0; a < A; a++) repairDiagonal[active[a]] = near.diagonal[a]!;
   for (let a = 0; a < A; a++) for (let b = 0; b < A; b++) repaired[active[a] * M + active[b]] = R[a * A + b];

@@ -36,3 +36,30 @@ test("paper.md has the agreed sections and quotes published values only inside a
   assert.match(quoted[1]!, /evaluation artifact/);
   assert.match(quoted[1]!, /0\.048/);
 });
+
+test("the abstract states no copula ratio without its range over the conventions, and says which interval it prints", () => {
+  const abstract = source.slice(source.indexOf("## Abstract"), source.indexOf("## 1."));
+  // sentences of the abstract, placeholders kept
+  const sentences = abstract.replace(/\s+/g, " ").split(/(?<=[.)])\s+(?=[A-Z])/);
+  const ratios = [...abstract.matchAll(/\{\{([a-z0-9-]+)\.ratio\.(sf|full)(\.k\d+)?(\|[^}]*)?\}\}/g)];
+  assert.ok(ratios.length >= 3, "the abstract quotes the copula ratios");
+  for (const m of ratios) {
+    const head = `${m[1]}.ratio.${m[2]}${m[3] ?? ""}`;
+    const sentence = sentences.find((s) => s.includes(m[0]))!;
+    assert.ok(sentence.includes(`{{${head}.range.min}}`) && sentence.includes(`{{${head}.range.max}}`),
+      `abstract: ${head} without its range over the conventions in: ${sentence}`);
+    if (m[4]?.includes("ci")) {
+      assert.ok(/resampling items|under the other conventions/.test(sentence), `abstract: ${head}'s interval is not named in: ${sentence}`);
+    }
+  }
+});
+
+test("every copula ratio printed with an interval says which interval (items resampled or models left out)", () => {
+  // outside the published blocks, tables and figures: each sentence printing a ratio's interval names its resampling
+  const prose = source.split(/\n\s*\n/).filter((p) => !p.startsWith(":::") && !p.startsWith("{{table:") && !p.startsWith("{{figure:"))
+    .join("\n\n").replace(/\{\{claim:[^}]*\}\}/g, "");
+  const sentences = prose.replace(/\s+/g, " ").split(/(?<=[.;])\s+(?=[A-Z(])/);
+  const named = /resampling items|items resampled|item-bootstrap|items are resampled|leaving out one model|leaving one model out/;
+  const bad = sentences.filter((x) => /\{\{[a-z0-9-]+\.ratio\.[a-z0-9.-]*\|ci\}\}/.test(x) && !named.test(x));
+  assert.deepEqual(bad, []);
+});

@@ -11,6 +11,7 @@ set.seed(20261127)
 args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
 out_path <- file.path(dirname(normalizePath(script)), "stats-core.json")
+source(file.path(dirname(normalizePath(script)), "tetrachoric-exact.R"))
 
 # ---- normal --------------------------------------------------------------------------------------
 xs <- c(-40, -38, -30, -20, -10, -8.5, -5, -3, -1.5, -1, -0.3, 0, 0.2, 1, 1.96, 3, 6, 9)
@@ -66,18 +67,8 @@ tetra_case <- function(Y, label) {
   t0 <- proc.time()[["elapsed"]]
   tt <- suppressMessages(suppressWarnings(psych::tetrachoric(X, smooth = FALSE)))
   secs <- proc.time()[["elapsed"]] - t0
-  # the same likelihood solved to machine precision (psych's optimize() stops at ~1.2e-4 in rho)
-  M <- ncol(X); N <- nrow(X); tau <- -qnorm(colMeans(X)); exact <- diag(M); corrected <- 0
-  for (a in 1:(M - 1)) for (b in (a + 1):M) {
-    tab <- matrix(tabulate(X[, a] + 2 * X[, b] + 1, 4), 2)       # psych:::tableVeryFast
-    if (min(tab) == 0) { tab[tab == 0] <- 0.5; corrected <- corrected + 1 }
-    A <- pnorm(tau[a]); B <- pnorm(tau[b])
-    score <- function(p) tab[1, 1] / p - tab[2, 1] / (B - p) - tab[1, 2] / (A - p) + tab[2, 2] / (1 - A - B + p)
-    lo <- max(0, A + B - 1); hi <- min(A, B); eps <- 1e-14 * (hi - lo)
-    p <- uniroot(score, c(lo + eps, hi - eps), tol = 1e-16)$root
-    r <- uniroot(function(r) pbivnorm(tau[a], tau[b], r) - p, c(-1, 1), tol = 1e-13)$root
-    exact[a, b] <- exact[b, a] <- r
-  }
+  # the same likelihood solved to machine precision (tetrachoric-exact.R)
+  M <- ncol(X); N <- nrow(X); ex <- exact_tetrachoric(X, 0.5); exact <- ex$exact; corrected <- ex$corrected
   list(label = label, models = M, items = N,
        correct = apply(Y, 1, paste0, collapse = ""),
        psych = unname(tt$rho), tau = unname(tt$tau), exact = exact, correctedPairs = corrected,

@@ -6,10 +6,13 @@ import { singleFactorAllWrong } from "../../stats/single-factor-beta.js";
 import { normalQuantile } from "../../stats/normal.js";
 import { fakeContext } from "../support/stage-context.js";
 import { simulatePool } from "../support/simulate.js";
+import { fitCopula } from "../../stats/copula.js";
+import { jackknifeInterval } from "../../stats/jackknife.js";
+import { packErrors } from "../../stats/verdict-bits.js";
 
 const errorRates = [0.2, 0.25, 0.3, 0.3, 0.35, 0.4, 0.4, 0.45];
 const loadings = [0.5, 0.55, 0.6, 0.65, 0.5, 0.6, 0.7, 0.55];
-const params = (p: Record<string, unknown> = {}) => copulaStage.params.parse({ B_sf: 200, B_full: 20, k: 4, workers: 2, ...p });
+const params = (p: Record<string, unknown> = {}) => copulaStage.params.parse({ B_sf: 200, B_full: 20, k: 4, workers: 2, jackknife: false, B_models: 0, ...p });
 
 async function runCopula(matrix: ReturnType<typeof simulatePool>, p = params()) {
   const { ctx, published, warnings } = fakeContext({ params: p, inputs: { matrix }, seed: 99 });
@@ -84,4 +87,39 @@ test("copula: fewer models than k uses all and says so; degenerate models", asyn
   assert.equal(dud.summary.full.beta, summary.full.beta);
   assert.equal(dud.summary.full.loadings[3], null);
   assert.ok(Math.abs(dud.summary.full.beta1f - summary.full.beta1f) < 1e-12);
+});
+
+test("copula: point estimates only (B_sf = 0), the zero-cell correction and repair as params, and model-clustered intervals", async () => {
+  const matrix = simulatePool({ errorRates, loadings, items: 1500, seed: 5 });
+  // an empty cell: model 7 is wrong only where model 0 is wrong too (on every other such item)
+  let n = 0;
+  matrix.correct[7] = matrix.correct[0].map((c) => (c === 0 && n++ % 2 === 0 ? 0 : 1));
+  const point = await runCopula(matrix, params({ B_sf: 0, B_full: 0 }));
+  assert.equal(point.summary.full.bootstrap, null);
+  assert.equal(point.published.get("sim.ratio.sf")!.ci, undefined);
+  assert.deepEqual(point.summary.conventions, { zeroCell: 0.5, repair: "higham" });
+  assert.ok(point.summary.full.correctedPairs >= 1);
+  const small = await runCopula(matrix, params({ B_sf: 0, B_full: 0, zero_cell: 0.01, repair: "clip" }));
+  assert.notEqual(small.summary.full.ratioSf, point.summary.full.ratioSf);
+  assert.equal(small.summary.full.beta, point.summary.full.beta);
+  assert.match(small.summary.notes[0]!, /replaced by 0.01 .*eigenvalue clipping/);
+  const direct = fitCopula(packErrors(matrix.correct), { full: null, correction: 0.01, repair: "clip" });
+  assert.ok(Math.abs(small.summary.full.ratioSf! - direct.ratioSf) < 1e-12);
+
+  const mc = await runCopula(matrix, params({ B_sf: 0, B_full: 4, jackknife: true, B_models: 30 }));
+  const M = matrix.models.length;
+  const jk = mc.published.get("sim.ratio.sf.jackknife")!;
+  assert.equal(jk.value, mc.summary.full.ratioSf);
+  assert.match(jk.ci!.method!, /leave-one-model-out jackknife over the 8 models/);
+  const loo = matrix.correct.map((_, m) => fitCopula(packErrors(matrix.correct.filter((__, j) => j !== m)), { full: null }).ratioSf);
+  const expected = jackknifeInterval(mc.summary.full.ratioSf!, loo, { level: 0.9, scale: "log" })!;
+  assert.ok(Math.abs(jk.ci!.lower - expected.lower) < 1e-9 && Math.abs(jk.ci!.upper - expected.upper) < 1e-9);
+  assert.equal(mc.summary.full.modelClustered!.ratioSf.jackknife!.units, M);
+  for (const id of ["sim.ratio.full.jackknife", "sim.ratio.sf.modelboot", "sim.ratio.full.modelboot", "sim.ratio.sf.k4.jackknife", "sim.ratio.full.k4.modelboot"]) {
+    assert.ok(mc.published.has(id), id);
+  }
+  assert.equal(mc.summary.full.modelClustered!.ratioFull.bootstrap!.replicates, 30);
+  // same seed, other thread count: identical
+  const again = await runCopula(matrix, params({ B_sf: 0, B_full: 4, jackknife: true, B_models: 30, workers: 1 }));
+  assert.deepEqual(again.summary, mc.summary);
 });

@@ -170,3 +170,26 @@ export async function freshProjectCopy(options: { commit?: boolean } = {}): Prom
   await symlink(join(REPO, "node_modules"), join(dir, "node_modules"));
   return dir;
 }
+
+/** `cofail status --json` of a project, keyed by task label (`stage` or `stage[partition]`). */
+export async function cliStatus(dir: string): Promise<Map<string, { stage: string; partition?: string; state: string; reasons: string[] }>> {
+  const r = await runCli(dir, ["status", "--json"]);
+  if (r.code !== 0) throw new Error(`cofail status failed: ${r.stderr}`);
+  const list = JSON.parse(r.stdout) as { stage: string; partition?: string; state: string; reasons: string[] }[];
+  return new Map(list.map((s) => [s.partition === undefined ? s.stage : `${s.stage}[${s.partition}]`, s]));
+}
+
+/** `cofail run --jobs 2 [args]`, which must succeed, and its run record. */
+export async function cliRun(dir: string, args: string[] = []): Promise<CliResult & { record: RunRecord }> {
+  const r = await runCli(dir, ["run", "--jobs", "2", ...args]);
+  if (r.code !== 0) throw new Error(`cofail run failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  return { ...r, record: await lastRunRecord(dir) };
+}
+
+/** loadSpec on a pipeline text written into a project (fixture catalog); a SpecError is thrown as it is. */
+export async function loadSpecText(dir: string, yaml: string, file = "spec.yaml") {
+  const { loadSpec } = await import("../../engine/spec.js");
+  const { stageCatalog } = await import("../fixtures/engine/catalog.js");
+  await writeFile(join(dir, file), yaml);
+  return loadSpec({ projectDir: dir, file: join(dir, file), catalog: stageCatalog });
+}

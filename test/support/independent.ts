@@ -88,9 +88,10 @@ export function tetrachoricByBisection(ta: number, tb: number, p: number): numbe
  * thresholds stay at the raw margins, and r maximises the multinomial likelihood. Here the likelihood
  * is maximised by golden-section search over p11 (it is concave in p11) — a different route to the same r.
  */
-export function fittedBothWrong(n: { n11: number; n10: number; n01: number; n00: number }, A: number, B: number): number {
-  const c = Object.fromEntries(Object.entries(n).map(([k, v]) => [k, v === 0 ? 0.5 : v])) as typeof n;
-  const ll = (p: number) => c.n11 * Math.log(p) + c.n10 * Math.log(A - p) + c.n01 * Math.log(B - p) + c.n00 * Math.log(1 - A - B + p);
+export function fittedBothWrong(n: { n11: number; n10: number; n01: number; n00: number }, A: number, B: number, correction = 0.5): number {
+  const c = Object.fromEntries(Object.entries(n).map(([k, v]) => [k, v === 0 ? correction : v])) as typeof n;
+  const term = (w: number, x: number) => (w === 0 ? 0 : w * Math.log(x));
+  const ll = (p: number) => term(c.n11, p) + term(c.n10, A - p) + term(c.n01, B - p) + term(c.n00, 1 - A - B + p);
   let lo = Math.max(0, A + B - 1) + 1e-15, hi = Math.min(A, B) - 1e-15;
   const g = (Math.sqrt(5) - 1) / 2;
   for (let it = 0; it < 200; it++) {
@@ -101,8 +102,11 @@ export function fittedBothWrong(n: { n11: number; n10: number; n01: number; n00:
   return (lo + hi) / 2;
 }
 
-/** Thresholds tau_m = Phi^-1(error rate) and the tetrachoric matrix of the error indicators (psych's empty-cell rule). */
-export function plainTetrachorics(err: ErrorMatrix): { tau: number[]; R: number[][] } {
+/**
+ * Thresholds tau_m = Phi^-1(error rate) and the tetrachoric matrix of the error indicators (psych's empty-cell rule,
+ * an empty cell counted as `correction`; 0: a maximum on the likelihood's boundary is a correlation of -1 or +1).
+ */
+export function plainTetrachorics(err: ErrorMatrix, correction = 0.5): { tau: number[]; R: number[][] } {
   const M = err.length, N = err[0].length;
   const errCount = err.map((e) => e.reduce((a, b) => a + b, 0));
   const tau = errCount.map((c) => normalQuantile(c / N));
@@ -112,8 +116,10 @@ export function plainTetrachorics(err: ErrorMatrix): { tau: number[]; R: number[
     for (let i = 0; i < N; i++) n11 += err[a][i] * err[b][i];
     const ea = errCount[a], eb = errCount[b];
     const cells = { n11, n10: ea - n11, n01: eb - n11, n00: N - ea - eb + n11 };
-    const p11 = Object.values(cells).some((v) => v === 0) ? fittedBothWrong(cells, normalCdf(tau[a]), normalCdf(tau[b])) : n11 / N;
-    R[a][b] = R[b][a] = tetrachoricByBisection(tau[a], tau[b], p11);
+    const p11 = Object.values(cells).some((v) => v === 0) ? fittedBothWrong(cells, normalCdf(tau[a]), normalCdf(tau[b]), correction) : n11 / N;
+    // A boundary maximum (possible only without a correction) is a correlation of -1 or +1.
+    const A = normalCdf(tau[a]), B = normalCdf(tau[b]);
+    R[a][b] = R[b][a] = p11 - Math.max(0, A + B - 1) < 1e-12 ? -1 : Math.min(A, B) - p11 < 1e-12 ? 1 : tetrachoricByBisection(tau[a], tau[b], p11);
   }
   return { tau, R };
 }

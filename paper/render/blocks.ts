@@ -47,7 +47,7 @@ ${body}
 export function figureHtml(options: { bytes: Uint8Array; mime: "image/svg+xml" | "image/png"; captionHtml: string; number: number; id: string; stage: string; record?: ProvenanceView; alt: string }): string {
   // SVG as percent-encoded UTF-8 (a few percent larger than the file, where base64 adds a third); PNG as base64.
   const src = options.mime === "image/svg+xml"
-    ? `data:image/svg+xml;charset=utf-8,${svgDataEscape(Buffer.from(options.bytes).toString("utf8"))}`
+    ? `data:image/svg+xml;charset=utf-8,${svgDataEscape(compactSvgGeometry(Buffer.from(options.bytes).toString("utf8")))}`
     : `data:${options.mime};base64,${Buffer.from(options.bytes).toString("base64")}`;
   const size = options.mime === "image/svg+xml" ? svgSize(Buffer.from(options.bytes).toString("utf8")) : pngSize(options.bytes);
   const dims = size ? ` width="${size.width}" height="${size.height}"` : "";
@@ -58,10 +58,22 @@ export function figureHtml(options: { bytes: Uint8Array; mime: "image/svg+xml" |
 }
 
 /** Escapes an SVG for a data URI inside a double-quoted attribute: %, #, quotes, angle brackets, controls. */
+/**
+ * Geometry attributes (path data, transforms, coordinates) with at most one decimal: a tenth of a pixel is below what
+ * a screen or a printer shows, and vega writes up to 15 digits, which is most of an embedded figure's bytes. Text,
+ * labels and colours are untouched; the figure's own .svg output keeps every digit.
+ */
+export function compactSvgGeometry(svg: string): string {
+  return svg.replace(/\s(d|transform|points|x|y|x1|y1|x2|y2|cx|cy|r|rx|ry|width|height)="([^"]*)"/g,
+    (_m, name: string, value: string) => ` ${name}="${value.replace(/(\d+\.\d)\d+/g, "$1")}"`);
+}
+
 export function svgDataEscape(svg: string): string {
   // Double quotes become single ones where the SVG has no single quote (XML allows either), so they need no escape;
   // angle brackets stay literal (valid inside a quoted attribute, and read as such by every browser).
-  const quoted = svg.includes("'") ? svg : svg.replace(/"/g, "'");
+  // A single quote in the text becomes the entity &#39; first (no CDATA in our SVGs), so every attribute can be
+  // single-quoted: %22 costs three bytes per quote and dominates figures with thousands of marks.
+  const quoted = svg.includes("<![CDATA[") ? svg : svg.replace(/'/g, "&#39;").replace(/"/g, "'");
   return quoted.replace(/[%#"&\u0000-\u001f\u007f]/g, (c) => (c === "\n" ? " " : `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`));
 }
 

@@ -6,7 +6,7 @@
  *   - inputs: every git-tracked file (the paper stage's key holds the commit and the dirty flag), git's HEAD, index
  *     and refs, the spec file, the stage catalog module, package-lock.json (npm versions), the data manifest, local
  *     dataset files and every code file of every stage (cofail.lock's code lists);
- *   - state: cofail.lock, build/registry.json, every workspace output of the lock and every run-cache record the
+ *   - state: cofail.lock, build/registry.json, every workspace output of the lock, its run-cache copy and every run-cache record the
  *     lock points at.
  * The input signatures are taken before the run opens its session and compared again at its end, so a file edited
  * while the run was reading it never makes it into a stamp. `checkNoopStamp` (sync, node:fs only: it runs before
@@ -122,7 +122,9 @@ export function writeNoopStamp(options: {
   const state = [paths.lockFile, paths.registry];
   for (const { stage, partition, entry } of entries) {
     const dir = workspaceDir(paths, stage, partition);
-    for (const o of Object.values(entry.outputs)) state.push(join(dir, o.file));
+    // The run-cache copies too: a byte changed in a cached output (even with its mtime put back: ctime moves) must
+    // reach the full run, which verifies the entry and recomputes it (issue 15).
+    for (const o of Object.values(entry.outputs)) state.push(join(dir, o.file), join(paths.cacheDir, entry.key, "out", o.file));
     state.push(join(paths.cacheDir, entry.key, "record.json"));
   }
   const files = [...options.before, ...laterInputs, ...sign(state)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -48,7 +48,7 @@ test("fresh clone: one target alone, a cold make paper that changes no tracked f
   assert.equal(one.stdout.trimEnd().split("\n").pop(), "output: build/cofailure-aime/");
   assert.equal(git(dir, "status", "--porcelain"), "", "running one target rewrote a tracked file");
 
-  const cold = await sh(dir, "make", ["-o", "node_modules/.package-lock.json", "paper"]);
+  const cold = await sh(dir, "make", ["--no-print-directory", "-o", "node_modules/.package-lock.json", "paper"]);
   assert.equal(cold.code, 0, cold.stderr.slice(-4000));
   assert.equal(cold.stdout.trimEnd().split("\n").pop(), "output: build/paper/paper.html", "the last line names the paper");
   const changed = git(dir, "status", "--porcelain");

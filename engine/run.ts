@@ -173,7 +173,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       : summaryLine(counts) + stampNote + errors.map((e) => `\nerror: ${e}`).join("");
     const recordFile = await writeRunRecord(session, {
       runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
-      jobs, force: !!options.force,
+      jobs, force: !!options.force, executor: executor.name, remote: remote?.url,
       snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage),
         (stage, file, bytes) => stampSnapshot(session, stage, file, bytes)),
     });
@@ -558,6 +558,8 @@ function mergeLock(session: Session, fresh: Map<string, StageLock>): LockFile {
 async function writeRunRecord(session: Session, r: {
   runId: string; startedAt: Date; outcomes: TaskOutcome[]; counts: Record<string, number>; errors: string[];
   targets: string[]; jobs: number; force: boolean; snapshot?: RunSnapshot;
+  /** Where tasks ran, and the remote cache's s3:// URL (never a credential or an endpoint). */
+  executor: string; remote?: string;
 }): Promise<string> {
   const git = await session.git;
   const finishedAt = new Date();
@@ -565,9 +567,11 @@ async function writeRunRecord(session: Session, r: {
     id: r.runId, startedAt: r.startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - r.startedAt.getTime(), node: process.version,
     git: { commit: git.commit ?? null, dirty: git.dirty ?? null }, targets: r.targets, jobs: r.jobs, force: r.force,
+    executor: r.executor, ...(r.remote ? { remote: r.remote } : {}),
     counts: r.counts, errors: r.errors,
     ran: r.outcomes.filter((o) => o.status === "ran").map((o) => taskLabel(o.stage, o.partition)),
     restored: r.outcomes.filter((o) => o.status === "restored").map((o) => taskLabel(o.stage, o.partition)),
+    ...(r.remote ? { restoredFromRemote: r.outcomes.filter((o) => o.remote).map((o) => taskLabel(o.stage, o.partition)) } : {}),
     skipped: r.outcomes.filter((o) => o.status === "skipped").map((o) => taskLabel(o.stage, o.partition)),
     failed: r.outcomes.filter((o) => o.status === "failed").map((o) => taskLabel(o.stage, o.partition)),
     quarantined: r.outcomes.flatMap((o) => (o.quarantined ?? []).map((q) => `${taskLabel(o.stage, o.partition)}: ${q}`)),

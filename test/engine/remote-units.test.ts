@@ -157,3 +157,22 @@ test("blocks: partition keys sort in index order; the JSON Schema documents cach
     assert.ok(schema.includes(k), `${k} in the schema`);
   }
 });
+
+test("run lock across hosts: two runs taking over one stale lock of another host at once: exactly one gets it", async () => {
+  const { acquireRunLock, STALE_S } = await import("../../engine/run-lock.js");
+  const { utimes } = await import("node:fs/promises");
+  const dir = await mkdtemp(join(tmpdir(), "cofail-lock-"));
+  const path = join(dir, "run.lock");
+  await writeFile(path, JSON.stringify({ pid: 4242, host: "node-elsewhere" }));
+  const old = new Date(Date.now() - (STALE_S + 60) * 1000);
+  await utimes(path, old, old);
+  const notes: string[] = [];
+  const results = await Promise.allSettled([0, 1].map(() => acquireRunLock({ path, timeoutS: 1, onTakeOver: (m) => notes.push(m) })));
+  const won = results.filter((r) => r.status === "fulfilled");
+  assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.status)));
+  assert.match((results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason.message, /another cofail run \(pid \d+ on .*\) holds/);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!, /took over a stale run lock of pid 4242 on node-elsewhere \(no heartbeat for \d+s\)/);
+  await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+  assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith("run.lock")), []);
+});

@@ -113,6 +113,8 @@ export interface RemoteCache {
   url: string;
   /** Downloads an entry into the local run-cache, verified; "refused" when the remote copy is not what it claims. */
   pull(key: string): Promise<PullResult>;
+  /** Whether the remote has a manifest for the key (not verified: a pull verifies). */
+  has(key: string): Promise<boolean>;
   /** Uploads a local entry (blobs, then the manifest); "present" when the remote has it already. */
   push(record: CacheRecord): Promise<PushResult>;
   close(): void;
@@ -203,6 +205,7 @@ export function remoteCache(options: { paths: ProjectPaths; store: ObjectStore; 
       if (!p) { p = pullOnce(key).finally(() => inFlight.delete(key)); inFlight.set(key, p); }
       return p;
     },
+    has: async (key) => (await store.size(entryName(key))) !== undefined,
     async push(record) {
       const manifestName = entryName(record.key);
       const outputs = Object.values(record.entry.outputs);

@@ -29,7 +29,7 @@ import { stageOutputs } from "./catalog.js";
 import type { StageEvent, WorkerInput } from "./threads/protocol.js";
 import { localExecutor, type Executor } from "./executors/executor.js";
 import { slurmExecutor } from "./executors/slurm.js";
-import { formatBytes, openRemote, type RemoteCache } from "./remote.js";
+import { formatBytes, mapLimit, openRemote, type RemoteCache } from "./remote.js";
 
 export interface RunOptions extends SessionOptions {
   jobs?: number;
@@ -105,7 +105,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const session = await openSession(options);
   for (const w of session.warnings) reporter.line(`warning: ${w}`);
   const runId = randomBytes(4).toString("hex");
-  if (options.dry) return dryRun(session, runId, reporter);
+  if (options.dry) return dryRun(session, runId, reporter, options.remote !== false);
   const lockHandle = await acquireRunLock({
     path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
     onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
@@ -219,12 +219,30 @@ function remoteState(cache: RemoteCache, reporter: Reporter): RemoteState {
   };
 }
 
-async function dryRun(session: Session, runId: string, reporter: Reporter): Promise<RunSummary> {
-  const status = await computeStatus(session);
+async function dryRun(session: Session, runId: string, reporter: Reporter, useRemote: boolean): Promise<RunSummary> {
+  // A task to run whose key the remote cache has would be restored from it (if it verifies).
+  const remote = useRemote ? await openRemote({ paths: session.paths, specRemote: session.spec.cache?.remote }).catch((e: unknown) => {
+    reporter.line(`warning: remote cache not available (${errorText(e)})`);
+    return undefined;
+  }) : undefined;
+  const status = await computeStatus(session, { upstreamFromLock: remote !== undefined });
   const todo = status.filter((s) => s.state !== "up-to-date");
-  for (const s of todo) reporter.line(`would ${s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}`);
+  const onRemote = new Set<string>();
+  if (remote) {
+    try {
+      const keys = todo.filter((s) => s.state === "run" && s.key).map((s) => s.key!);
+      const found = await mapLimit(keys, session.spec.cache?.transfers ?? 8, (k) => remote.has(k));
+      keys.forEach((k, i) => { if (found[i]) onRemote.add(k); });
+    } catch (e) { reporter.line(`warning: remote cache ${remote.url} not readable (${errorText(e)})`); } finally { remote.close(); }
+  }
+  for (const s of todo) {
+    const fromRemote = s.state === "run" && s.key !== undefined && onRemote.has(s.key);
+    reporter.line(`would ${fromRemote ? "restore" : s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}${fromRemote ? `; the remote cache ${remote!.url} has it` : ""}`);
+  }
   for (const s of status) if (s.restamp) reporter.line(`would stamp commit ${s.restamp.to} into ${taskLabel(s.stage, s.partition)}'s outputs in build/ (nothing recomputed)`);
-  const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length} to run, ${todo.filter((s) => s.state === "restore").length} to restore` : `nothing to do: ${session.selected.size} stages up to date`;
+  const remoteRestores = todo.filter((s) => s.state === "run" && s.key !== undefined && onRemote.has(s.key)).length;
+  const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length - remoteRestores} to run, ${todo.filter((s) => s.state === "restore").length + remoteRestores} to restore` +
+    (remoteRestores ? ` (${remoteRestores} from the remote cache)` : "") : `nothing to do: ${session.selected.size} stages up to date`;
   return { runId, outcomes: [], exitCode: 0, message, headline: [], notBuilt: [] };
 }
 

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { copyFile, readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BASIC_FILES, BASIC_PIPELINE, lastRunRecord, makeProject, runCli, treeContents } from "../support/engine-project.js";
 
@@ -48,6 +48,14 @@ test("two clones share one bucket: the second restores every stage from it and r
   assert.equal(first.code, 0, first.stderr);
   assert.equal((first.stderr.match(/pushed \S+ to s3:\/\//g) ?? []).length, tasks.length, first.stderr);
   const b = await clone();
+  // --dry asks the remote for every key it can compute: without a lock, those whose upstream is known...
+  const dry = await runCli(b, ["run", "--dry"], s3env(prefix));
+  assert.match(dry.stdout, /dry run: 2 to run, 3 to restore \(3 from the remote cache\)/, dry.stdout + dry.stderr);
+  assert.match(dry.stderr, /would restore count\[one\]: never run; the remote cache s3:\/\/\S+ has it/, dry.stderr);
+  // ...with the committed lock (a git clone has it), all of them.
+  const withLock = await clone();
+  await copyFile(join(a, "cofail.lock"), join(withLock, "cofail.lock"));
+  assert.match((await runCli(withLock, ["run", "--dry"], s3env(prefix))).stdout, /dry run: 0 to run, 5 to restore \(5 from the remote cache\)/);
   t0 = performance.now();
   const second = await runCli(b, ["run", "--jobs", "2"], s3env(prefix));
   const restoreMs = performance.now() - t0;
@@ -136,7 +144,7 @@ test("push and pull: progress, a summary, resumable (a rerun skips what is there
   assert.match(p2.stdout, /: 0 pushed \(0 B\), 5 already there in/, p2.stdout);
   const b = await clone();
   // A fresh clone has the committed lock: copy a's, as git would.
-  await import("node:fs/promises").then((fs) => fs.copyFile(join(a, "cofail.lock"), join(b, "cofail.lock")));
+  await copyFile(join(a, "cofail.lock"), join(b, "cofail.lock"));
   const pl = await runCli(b, ["pull", "total"], s3env(prefix));
   assert.equal(pl.code, 0, pl.stderr);
   assert.match(pl.stdout, /pull from s3:\/\/\S+: 3 pulled \(.*\), 0 already here, 0 not on the remote in [\d.]+s/, pl.stdout);

@@ -93,8 +93,10 @@ export async function s3Store(loc: RemoteLocation, env: NodeJS.ProcessEnv = proc
 function remoteError(loc: RemoteLocation, name: string, e: unknown): Error {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : "";
-  const hint = err.name === "CredentialsProviderError" ? "; credentials come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws/credentials)" : "";
-  return new Error(`remote cache ${loc.url}/${name}: ${err.name ?? "error"}${status}: ${(err.message ?? String(e)).split("\n")[0]!.slice(0, 200)}${hint}`);
+  const hint = err.name === "CredentialsProviderError" ? " (credentials come from the AWS SDK's default chain: AWS_PROFILE, ~/.aws/credentials, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO, an instance role)" : "";
+  const kind = err.name && err.name !== "Error" ? `${err.name}${status}: ` : status ? `${status.trim()}: ` : "";
+  const object = name.replace(/[0-9a-f]{64}/, (h) => `${h.slice(0, 12)}…`);
+  return new Error(`remote cache ${loc.url} (${object}): ${kind}${(err.message ?? String(e)).split("\n")[0]!.slice(0, 120)}${hint}`);
 }
 
 export const LAYOUT = "cofail-v1";

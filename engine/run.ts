@@ -207,15 +207,25 @@ interface RemoteState {
 
 function remoteState(cache: RemoteCache, reporter: Reporter): RemoteState {
   const pending: Promise<void>[] = [];
-  let pushed = 0, failed = 0;
+  let pushed = 0, failed = 0, writable = true;
   return {
     cache, readable: true,
     push(label, record) {
+      // After the first failure the rest are not tried (and counted): `cofail push` uploads them when the remote is back.
+      if (!writable) { failed++; return; }
       pending.push(cache.push(record).then((r) => {
         if (r.state === "pushed") { pushed++; reporter.line(`pushed ${label} to ${cache.url} (${r.blobs} objects, ${formatBytes(r.bytes)})`); }
-      }, (e: unknown) => { failed++; reporter.line(`warning: could not push ${label} to ${cache.url}: ${errorText(e)}`); }));
+      }, (e: unknown) => {
+        failed++;
+        if (writable) reporter.line(`warning: could not push ${label} to ${cache.url}: ${errorText(e)}; not trying again in this run`);
+        writable = false;
+      }));
     },
-    async settle() { await Promise.all(pending); return { pushed, failed }; },
+    async settle() {
+      await Promise.all(pending);
+      if (failed) reporter.line(`warning: ${failed} task(s) computed here are not on ${cache.url}; \`cofail push\` uploads them`);
+      return { pushed, failed };
+    },
   };
 }
 
@@ -352,8 +362,8 @@ async function runOne(
       if (!r?.readable) break;
       let pulled;
       try { pulled = await r.cache.pull(task.key); } catch (e) {
+        if (r.readable) opts.reporter.line(`warning: remote cache ${r.cache.url} not readable (${errorText(e)}); not asked again in this run`);
         r.readable = false;
-        opts.reporter.line(`warning: remote cache ${r.cache.url} not readable (${errorText(e)}); not asked again in this run`);
         break;
       }
       if (pulled.state === "refused") {

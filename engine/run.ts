@@ -2,7 +2,7 @@
 // threads, restoring every task whose key the run-cache has seen. A failure skips only its downstream.
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -189,6 +189,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (onSignal) { process.off("SIGINT", onSignal); process.off("SIGTERM", onSignal); }
     reporter.close();
     await executor?.close();
+    // The job dirs of tasks that succeeded are gone; the run's dir stays only when a failed job's log is in it.
+    if (slurm) await rmdir(join(session.paths.cofailDir, "slurm", runId)).catch(() => undefined);
     await pool?.close();
     remote?.close();
     await lockHandle.release();

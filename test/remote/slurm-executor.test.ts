@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { lastRunRecord, makeProject, runCli, spawnCli, treeContents } from "../support/engine-project.js";
 
@@ -59,6 +59,7 @@ test("a pipeline with per-file partitions and a 4-block bootstrap runs through S
   const tasks = ["count[a]", "count[b]", "count[c]", "boot[block-0]", "boot[block-1]", "boot[block-2]", "boot[block-3]", "summary", "report"];
   assert.equal(jobs.length, tasks.length, s.stderr);
   assert.deepEqual([...(await lastRunRecord(onSlurm)).ran].sort(), [...tasks].sort());
+  assert.deepEqual(await readdir(join(onSlurm, ".cofail", "slurm")), [], "no job files left after a successful run");
   assert.deepEqual(await treeContents(join(onSlurm, "build")), await treeContents(join(local, "build")), "build/ byte-identical");
   assert.equal(await readFile(join(onSlurm, "cofail.lock"), "utf8"), await readFile(join(local, "cofail.lock"), "utf8"), "same lock, same keys");
   // The replicates do not depend on the number of blocks.

@@ -1,6 +1,6 @@
 /**
  * Benchmark: restoring the whole paper from the remote cache into an empty clone, against a cold local run.
- * A fresh copy of the tracked files (node_modules linked from this checkout) runs `cofail run --no-remote` cold (the
+ * A fresh copy of the tracked files (the packages linked from this checkout) runs `cofail run --no-remote` cold (the
  * reference), then `cofail push`; a second fresh copy then runs `cofail run` with the remote configured and must
  * restore every task without running any. The S3 server is the local one of scripts/services/s3.sh (started here if
  * COFAIL_TEST_S3_ENDPOINT is not set, and stopped again), so the time is the engine's, not a network's.
@@ -27,7 +27,12 @@ async function trackedCopy(): Promise<string> {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     await cp(join(root, f), join(dir, f));
   }
-  symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
+  // The packages are linked one by one, not node_modules as a whole: node_modules/.cache (the CLI and worker bundles,
+  // which name their own sources by absolute path) must be the copy's own.
+  mkdirSync(join(dir, "node_modules"));
+  for (const name of readdirSync(join(root, "node_modules"))) {
+    if (name !== ".cache") symlinkSync(join(root, "node_modules", name), join(dir, "node_modules", name));
+  }
   return dir;
 }
 

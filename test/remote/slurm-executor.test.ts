@@ -88,7 +88,7 @@ stages:
   assert.match(r.stderr, /skipped after \(upstream bad failed\)/);
 });
 
-test("Ctrl-C scancels the run's jobs: none stays queued", { skip }, async () => {
+for (const [signal, exit] of [["SIGINT", 130], ["SIGTERM", 143]] as const) test(`${signal === "SIGINT" ? "Ctrl-C (SIGINT)" : "SIGTERM"} scancels the run's jobs: none stays queued`, { skip }, async () => {
   const dir = await makeProject({ pipeline: `version: 1
 seed: 1
 stages:
@@ -104,10 +104,10 @@ stages:
   const ids = [...err.matchAll(/submitted as SLURM job (\d+)/g)].map((m) => m[1]!);
   assert.equal(ids.length, 3, err);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  child.kill("SIGINT");
+  child.kill(signal);
   const code = await exited;
-  assert.equal(code, 130, err);
-  assert.match(err, /SIGINT: cancelling this run's SLURM jobs/);
+  assert.equal(code, exit, err);
+  assert.match(err, new RegExp(`${signal}: cancelling this run's SLURM jobs`));
   let left = "";
   for (let i = 0; i < 50; i++) {
     left = squeueIds().split("\n").filter((l) => ids.includes(l.split(" ")[0]!)).join("\n");

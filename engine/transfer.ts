@@ -74,6 +74,7 @@ export async function pullCache(session: Session, options: { waitS?: number; lin
     const message = `pull from ${remote.url}: ${counts.pulled} pulled (${formatBytes(bytes)}), ${counts.local} already here, ${counts.missing} not on the remote` +
       `${counts.refused ? `, ${counts.refused} REFUSED (failed verification; \`cofail run\` recomputes them)` : ""}${counts.failed ? `, ${counts.failed} FAILED (run again to resume)` : ""} in ${seconds.toFixed(1)}s` +
       (counts.pulled ? "; `cofail run` installs them into build/ without computing" : "");
-    return { message, exitCode: counts.failed || counts.refused ? 1 : 0, counts, bytes, seconds };
+    // A transfer that failed is a runtime failure (1); an entry refused by verification is a verify failure (3).
+    return { message, exitCode: counts.failed ? 1 : counts.refused ? 3 : 0, counts, bytes, seconds };
   });
 }

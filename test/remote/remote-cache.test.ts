@@ -82,6 +82,13 @@ test("a corrupt remote object is refused loudly, the task recomputed, and the ne
     const good = await s3.get(blob);
     const bad = Buffer.from(good); bad[Math.floor(bad.length / 2)] ^= 1;
     await s3.put(blob, bad);
+    // An explicit pull says so and exits 3 (verification), leaving nothing in the run-cache for it.
+    const p = await clone();
+    await copyFile(join(a, "cofail.lock"), join(p, "cofail.lock"));
+    const pulled = await runCli(p, ["pull", "total"], s3env(prefix));
+    assert.equal(pulled.code, 3, pulled.stdout + pulled.stderr);
+    assert.match(pulled.stderr, /total: REFUSED: s3:\/\/\S+ \(output total\.json\): sha256 [0-9a-f]{12}…, expected/);
+    assert.match(pulled.stdout, /: 2 pulled .*, 1 REFUSED \(failed verification; `cofail run` recomputes them\)/);
     const b = await clone();
     const r = await runCli(b, ["run"], s3env(prefix));
     assert.equal(r.code, 0, r.stderr);

@@ -57,6 +57,17 @@ export function resourcesFor(type: string, defaults: SlurmResources = {}, types:
   return { ...BUILTIN_RESOURCES, ...strip(defaults), ...strip(types[type] ?? {}) };
 }
 
+/** Seconds of a SLURM time limit: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S. */
+export function slurmTimeS(t: string): number {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(t.trim());
+  if (!m) return NaN;
+  const [d, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
+  if (d !== undefined) return d * 86400 + a! * 3600 + (b ?? 0) * 60 + (c ?? 0);
+  if (c !== undefined) return a! * 3600 + b! * 60 + c;
+  if (b !== undefined) return a! * 60 + b;
+  return a! * 60;
+}
+
 function strip(r: SlurmResources): SlurmResources {
   return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as SlurmResources;
 }
@@ -161,6 +172,9 @@ export function slurmExecutor(options: SlurmOptions): Executor {
         } catch { /* no log yet */ }
       };
       const readResult = async () => { try { return JSON.parse(await readFile(resultFile, "utf8")) as { ok: boolean; error?: string } & StageTaskResult; } catch { return undefined; } };
+      // squeue not answering for longer than the job could run (its time limit) and a margin: the job is given up.
+      const silentLimitMs = ((Number.isFinite(slurmTimeS(resources.time ?? "")) ? slurmTimeS(resources.time!) : 86400) + Math.max(600, 30 * timeoutS)) * 1000;
+      let lastAnswer = Date.now();
       try {
         let delay = 200, goneSince: number | undefined;
         for (;;) {
@@ -173,6 +187,11 @@ export function slurmExecutor(options: SlurmOptions): Executor {
             return { results: result.results, warnings: result.warnings };
           }
           const state = await queueState(id);
+          if (state !== undefined) lastAnswer = Date.now();
+          else if (Date.now() - lastAnswer > silentLimitMs) {
+            await run("scancel", [id]);
+            throw new Error(`SLURM job ${id} of ${t.label}: squeue has not answered for ${Math.round((Date.now() - lastAnswer) / 1000)}s (longer than the job's time limit) and the job wrote no result; giving up (scancel sent); log ${log}`);
+          }
           if (state === "") {
             // Left the queue without a result: allow the shared file system a few seconds to show the file.
             goneSince ??= Date.now();

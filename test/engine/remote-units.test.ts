@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { loadCacheRecord, projectPaths, type CacheRecord } from "../../engine/cache.js";
 import { cacheKeyOf, type TaskIngredients } from "../../engine/lockfile.js";
 import { configuredRemote, LAYOUT, mapLimit, parseRemoteUrl, remoteCache, type ObjectStore } from "../../engine/remote.js";
-import { BUILTIN_RESOURCES, resourcesFor, sbatchArgs } from "../../engine/executors/slurm.js";
+import { BUILTIN_RESOURCES, resourcesFor, sbatchArgs, slurmTimeS } from "../../engine/executors/slurm.js";
 import { blockOf, blockPartitions } from "../../engine/plan.js";
 import { specJsonSchema } from "../../engine/spec.js";
 
@@ -139,6 +139,7 @@ test("mapLimit runs at most `limit` at once and keeps the order", async () => {
 });
 
 test("SLURM resources: the stage type's over executor.slurm.default over the built-in default; sbatch arguments", () => {
+  assert.deepEqual(["30", "10:30", "1:00:00", "2-00", "2-01:30", "1-00:00:05", "x"].map(slurmTimeS), [1800, 630, 3600, 172800, 178200, 86405, NaN]);
   assert.deepEqual(resourcesFor("x"), BUILTIN_RESOURCES);
   const r = resourcesFor("boot", { partition: "short", mem: "4G", account: undefined }, { boot: { cpus: 8, time: "2:00:00" } });
   assert.deepEqual(r, { time: "2:00:00", mem: "4G", cpus: 8, partition: "short" });

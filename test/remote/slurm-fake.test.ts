@@ -9,28 +9,15 @@ import { rmSync } from "node:fs";
 import { chmod, mkdtemp as mkdtempRaw, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeProject, runCli, treeContents } from "../support/engine-project.js";
+import { BASIC_FILES, BASIC_PIPELINE, makeProject, runCli, treeContents } from "../support/engine-project.js";
 
 const made: string[] = [];
 process.on("exit", () => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 const mkdtemp = async (prefix: string) => { const d = await mkdtempRaw(prefix); made.push(d); return d; };
 
-const pipeline = `version: 1
-seed: 5
-executor:
-  slurm: { command_timeout_s: 1, poll_s: 0.5 }
-datasets:
-  texts: { local: [data/one.txt, data/two.txt] }
-stages:
-  count:
-    type: count
-    inputs: { files: dataset:texts }
-    foreach: files
-  total:
-    type: total
-    inputs: { counts: count.counts }
-`;
-const files = { "data/one.txt": "a\nb\n", "data/two.txt": "c\n" };
+// The engine tests' small pipeline (count per file, total, flag, report), run through the stand-in commands.
+const pipeline = BASIC_PIPELINE.replace("seed: 42\n", "seed: 42\nexecutor:\n  slurm: { command_timeout_s: 1, poll_s: 0.5 }\n");
+const files = BASIC_FILES;
 
 async function fakeSlurm(): Promise<string> {
   const bin = await mkdtemp(join(tmpdir(), "cofail-fake-slurm-"));
@@ -54,7 +41,7 @@ test("squeue, sacct and scontrol not answering: the run still finishes (each cal
   assert.equal(r.code, 0, r.stderr);
   assert.ok(Date.now() - t0 < 60_000, "did not hang");
   assert.equal((r.stderr.match(/slurm: squeue did not answer within 1s; polling again with backoff/g) ?? []).length, 1, r.stderr);
-  assert.equal((r.stderr.match(/submitted as SLURM job 10\d/g) ?? []).length, 3);
+  assert.equal((r.stderr.match(/submitted as SLURM job 10\d/g) ?? []).length, 5);
   assert.deepEqual(await treeContents(join(dir, "build")), await treeContents(join(local, "build")));
 });
 

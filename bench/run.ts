@@ -3,7 +3,8 @@
  * with the ratio (ours / reference: smaller is better) and the target of each row — every row of issue 14's table.
  * Times are CPU seconds where both sides report them (the machine is shared, so wall time measures the neighbours);
  * the rows whose target is wall time (no-op, bootstrap, cold build) show both. Exits non-zero only on a crash, never
- * on a timing; a row whose benchmark failed says so. Benchmarks never run in tests.
+ * on a timing; a row whose benchmark failed says so. Benchmarks never run in tests. The remote-cache row (full run only)
+ * uses the local S3 server of scripts/services/s3.sh.
  * Run: node --import tsx bench/run.ts [--quick]   (--quick: fewer repeats and replicates, no cold build; targets
  * that need the full run are not judged)
  */
@@ -11,6 +12,7 @@ import { benchBetaK } from "./beta-k.bench.js";
 import { benchBootstrap } from "./bootstrap.bench.js";
 import { benchCertify } from "./certify.bench.js";
 import { benchColdBuild, benchNoop } from "./noop.bench.js";
+import { benchRemoteRestore } from "./remote.bench.js";
 import { benchStatsCore } from "./stats-core.bench.js";
 import { benchStatsSampling } from "./stats-sampling.bench.js";
 
@@ -109,6 +111,17 @@ if (!quick) {
   await guarded("cold build: a fresh copy of the tracked files, npm ci && make paper", async () => {
     const c = await benchColdBuild();
     summary.push({ name: `cold make paper (wall; cpu ${seconds(c.paperCpuS, 1)}; npm ci before it ${seconds(c.npmCiWallS, 1)} wall)`, ours: c.ok ? seconds(c.paperWallS, 1) : "failed", ref: "n/a", ratio: "n/a", target: "<= 60 s wall", pass: c.ok && c.paperWallS <= 60 });
+  });
+}
+
+if (!quick) {
+  await guarded("remote cache: restore the whole paper into an empty clone vs a cold local run (local S3 server)", async () => {
+    const r = await benchRemoteRestore();
+    summary.push({
+      name: `restore paper from remote cache, ${r.tasks} tasks, empty clone (wall; cpu ${seconds(r.restoreCpuS, 1)}; push before it ${seconds(r.pushWallS, 1)})`,
+      ours: r.ok ? seconds(r.restoreWallS, 1) : `ran tasks (${r.note})`, ref: `${seconds(r.coldWallS, 1)} cold local run`,
+      ratio: fmt(r.restoreWallS / r.coldWallS), target: "no task run, ratio <= 0.25", pass: r.ok && r.restoreWallS / r.coldWallS <= 0.25,
+    });
   });
 }
 

@@ -8,7 +8,7 @@ export const EXIT = {
   failure: 1,
   /** The command line is wrong: unknown command, option, target or id; a bad option value. */
   usage: 2,
-  /** `explain --verify` found a file that does not match its record. */
+  /** `explain --verify` found a file that does not match its record; `pull` refused an entry that failed verification. */
   verify: 3,
   /** A file the command read is wrong: pipeline.yaml, the data manifest, a dataset or results file. */
   data: 4,
@@ -19,7 +19,7 @@ Exit codes:
   0  success
   1  a stage failed, a guarded claim is false, or another runtime failure
   2  usage error: unknown command, option, target, stage type or result id; a bad option value
-  3  explain --verify found a mismatch
+  3  explain --verify found a mismatch; pull refused a remote entry that failed verification
   4  data or spec error: pipeline.yaml, the data manifest, a dataset or a results file (the message names file, line, key)`;
 
 /**

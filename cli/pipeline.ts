@@ -1,4 +1,5 @@
 // Verbs that run or plan the pipeline: run, status, dag.
+import { Option } from "commander";
 import type { VerbGroup } from "./context.js";
 import { integerOption, numberOption } from "./options.js";
 
@@ -16,7 +17,9 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
     .option("--force", "rerun the selected stages even when cached")
     .option("--wait <seconds>", `how long to wait for another run's lock, 0 to ${MAX_WAIT_S}`, numberOption(0, MAX_WAIT_S, "seconds"), 60)
     .option("--json", "print the run's summary as JSON (progress stays on stderr)")
-    .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number; json?: boolean }) => {
+    .addOption(new Option("--executor <name>", "where tasks run: local worker threads, or one SLURM job each (pipeline.yaml executor.slurm)").choices(["local", "slurm"]).default("local"))
+    .option("--no-remote", "neither restore from nor push to the remote cache (pipeline.yaml cache.remote, COFAIL_REMOTE)")
+    .action(async (targets: string[], o: { dry?: boolean; jobs?: number; force?: boolean; wait: number; json?: boolean; executor: "local" | "slurm"; remote: boolean }) => {
       const { runPipeline } = await import("../engine/run.js");
       const { plainReporter, ttyReporter } = await import("../engine/progress.js");
       const reporter = process.stderr.isTTY ? await ttyReporter() : plainReporter();
@@ -24,7 +27,7 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       const noop = (o.json ? undefined : plainRunCommand(process.argv.slice(2), process.cwd())) ?? undefined;
       let summary;
       try {
-        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter, noop });
+        summary = await runPipeline({ ...(await cli.sessionOptions(targets)), dry: o.dry, jobs: o.jobs, force: o.force, lockWaitS: o.wait, reporter, noop, executor: o.executor, remote: o.remote });
       } finally {
         reporter.close();
       }
@@ -41,6 +44,25 @@ export const pipelineVerbs: VerbGroup = (program, cli) => {
       // The last line says where the run's headline artefact is (the paper), or the targets' outputs.
       if (summary.headline.length) console.log(`${summary.exitCode ? "outputs (of the stages that succeeded)" : "output"}: ${summary.headline.join(" ")}`);
     });
+
+  for (const verb of ["push", "pull"] as const) {
+    program.command(verb)
+      .description(verb === "push"
+        ? "upload the run-cache entries of the targets (default: all stages) to the remote cache; skips what is there"
+        : "download the targets' entries (default: all stages) from the remote cache into the run-cache, verified")
+      .argument("[targets...]", "stage ids, stage types or globs (and their upstream)")
+      .option("--transfers <n>", "parallel transfers, 1 to 64 (default: pipeline.yaml cache.transfers, else 8)", integerOption(1, 64))
+      .option("--wait <seconds>", `how long to wait for a running \`cofail run\`, 0 to ${MAX_WAIT_S}`, numberOption(0, MAX_WAIT_S, "seconds"), 60)
+      .action(async (targets: string[], o: { transfers?: number; wait: number }) => {
+        const { openSession } = await import("../engine/session.js");
+        const { pushCache, pullCache } = await import("../engine/transfer.js");
+        const session = await openSession(await cli.sessionOptions(targets));
+        for (const w of session.warnings) console.error(`warning: ${w}`);
+        const r = await (verb === "push" ? pushCache : pullCache)(session, { waitS: o.wait, transfers: o.transfers });
+        console.log(r.message);
+        process.exitCode = r.exitCode;
+      });
+  }
 
   program.command("status")
     .description("what is stale and why (never run, code changed, param changed, input changed, output missing)")

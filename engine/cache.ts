@@ -77,6 +77,14 @@ export async function loadCacheRecord(paths: ProjectPaths, key: string): Promise
   return problem ? { state: "corrupt", reason: problem } : { state: "ok", record: rec };
 }
 
+/** A record's text (a local record.json or a remote manifest) checked as loadCacheRecord checks it. */
+export function parseCacheRecord(text: string, key: string): LoadedRecord {
+  let rec: CacheRecord;
+  try { rec = JSON.parse(text) as CacheRecord; } catch (e) { return { state: "corrupt", reason: `not valid JSON (${(e as Error).message.slice(0, 80)})` }; }
+  const problem = recordProblem(rec, key);
+  return problem ? { state: "corrupt", reason: problem } : { state: "ok", record: rec };
+}
+
 function recordProblem(rec: CacheRecord, key: string): string | undefined {
   if (!rec || typeof rec !== "object" || !rec.entry || typeof rec.entry !== "object") return "record.json has no entry";
   if (rec.key !== key || rec.entry.key !== key) return `record.json is for key ${String(rec.key).slice(0, 12)}…, not ${key.slice(0, 12)}… (entry moved or swapped)`;

@@ -53,16 +53,32 @@ export function seedFor(globalSeed: number, stage: string, partition?: string): 
 
 /** The seed of a task of the spec: a sweep's variants share their declaration's (common random numbers). */
 export function taskSeed(spec: PipelineSpec, stage: string, partition?: string): number {
-  return seedFor(spec.seed, spec.stages[stage]?.variant?.of ?? stage, partition);
+  // Blocks share the stage's seed: a block draws the replicate streams of its own replicate indices, so the results
+  // do not depend on how many blocks there are.
+  const p = spec.stages[stage]?.blocks !== undefined ? undefined : partition;
+  return seedFor(spec.seed, spec.stages[stage]?.variant?.of ?? stage, p);
 }
 
 /** Partition keys of a foreach stage, sorted; undefined for a stage that runs once. */
 export function partitionsOf(ctx: Pick<PlanContext, "spec" | "datasets">, stage: string): string[] | undefined {
   const decl = ctx.spec.stages[stage]!;
+  if (decl.blocks !== undefined) return blockPartitions(decl.blocks);
   if (decl.foreach === undefined) return undefined;
   const ref = decl.inputs[decl.foreach]!.refs[0]!;
   if (ref.kind === "dataset") return [...partitionMap(ctx.datasets.get(ref.dataset) ?? []).keys()].sort();
   return partitionsOf(ctx, ref.stage) ?? [];
+}
+
+/** Partition keys of a `blocks: N` stage: block-0..block-(N-1), zero-padded so they sort in index order. */
+export function blockPartitions(n: number): string[] {
+  const w = String(n - 1).length;
+  return Array.from({ length: n }, (_, i) => `block-${String(i).padStart(w, "0")}`);
+}
+
+/** {index, count} of a block partition key of a `blocks: N` stage. */
+export function blockOf(n: number | undefined, partition: string | undefined): { index: number; count: number } | undefined {
+  if (n === undefined || partition === undefined) return undefined;
+  return { index: Number(partition.slice("block-".length)), count: n };
 }
 
 /** partition key -> file: the file's base name without extension, or its whole path when base names clash. */

@@ -2,8 +2,11 @@
 // killed run) is taken over silently, so an interrupted run resumes with no manual step. A lock of another host
 // (a shared file system) cannot be checked that way: its holder refreshes the lock's mtime (a heartbeat), and one
 // whose heartbeat stopped more than STALE_S ago is taken over with a notice; the timeout message says how to clear it.
+// A takeover renames the stale lock aside (atomic on a shared file system) and checks it moved the lock it judged
+// stale: when two hosts take over at once, the one that renamed a fresh lock instead puts it back and waits.
 import { hostname } from "node:os";
-import { mkdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rename, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
 export interface RunLockHandle { release(): Promise<void> }
@@ -35,7 +38,8 @@ export async function acquireRunLock(options: {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     let holder: { pid?: number; host?: string } = {};
-    try { holder = JSON.parse(await readFile(options.path, "utf8")); } catch { /* being written or removed: retry */ }
+    let holderText = "";
+    try { holderText = await readFile(options.path, "utf8"); holder = JSON.parse(holderText); } catch { /* being written or removed: retry */ }
     if (holder.pid !== undefined && holder.host === hostname() && !processAlive(holder.pid)) {
       await unlink(options.path).catch(() => undefined);
       continue;
@@ -44,7 +48,17 @@ export async function acquireRunLock(options: {
     const otherHost = holder.host !== undefined && holder.host !== hostname();
     if (otherHost && age !== undefined && age > STALE_S) {
       // Another machine's process cannot be checked; its heartbeat stopped long ago, so the run is gone.
-      await unlink(options.path).catch(() => undefined);
+      const aside = `${options.path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+      try { await rename(options.path, aside); } catch { continue; }
+      const moved = await readFile(aside, "utf8").catch(() => "");
+      if (moved !== holderText || ((await lockAgeS(aside)) ?? 0) <= STALE_S) {
+        // Not the lock judged stale (another host took over first and holds a fresh one): put it back.
+        await link(aside, options.path).catch(() => undefined);
+        await unlink(aside).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      await unlink(aside).catch(() => undefined);
       options.onTakeOver?.(`took over a stale run lock of pid ${holder.pid} on ${holder.host} (no heartbeat for ${Math.round(age)}s)`);
       continue;
     }

@@ -2,7 +2,7 @@
 // threads, restoring every task whose key the run-cache has seen. A failure skips only its downstream.
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -14,7 +14,7 @@ import { errorText } from "./errors.js";
 import { downstreamOf } from "./dag.js";
 import { materializeDatasetFile } from "./datasets.js";
 import { lockEntryOf, writeLockFile, type LockEntry, type LockFile, type OutputRecord, type StageLock } from "./lockfile.js";
-import { partitionsOf, planTask, type PlannedTask } from "./plan.js";
+import { blockOf, partitionsOf, planTask, type PlannedTask } from "./plan.js";
 import { createThreadPool, type ThreadPool } from "./threads/thread-pool.js";
 import { runnableModuleUrl } from "./threads/runnable-module.js";
 import { plainReporter, type Reporter } from "./progress.js";
@@ -26,7 +26,10 @@ import { openSession, type Session, type SessionOptions } from "./session.js";
 import { computeStatus, planContext, restampOf, selectedOrder, taskLabel, workspaceHolds } from "./status.js";
 import { stampBytes, stampedFiles, stampPath, stampWorkspace, writeStamps } from "./stamp.js";
 import { stageOutputs } from "./catalog.js";
-import type { StageEvent, StageTaskResult, WorkerInput } from "./threads/protocol.js";
+import type { StageEvent, WorkerInput } from "./threads/protocol.js";
+import { localExecutor, type Executor } from "./executors/executor.js";
+import { slurmExecutor } from "./executors/slurm.js";
+import { formatBytes, mapLimit, openRemote, type RemoteCache } from "./remote.js";
 
 export interface RunOptions extends SessionOptions {
   jobs?: number;
@@ -38,6 +41,10 @@ export interface RunOptions extends SessionOptions {
   reporter?: Reporter;
   /** A plain `cofail run` (no targets or flags): on success, stamp the no-op state for the next one (./noop-stamp.ts). */
   noop?: NoopCommand;
+  /** Where tasks run: worker threads here (default) or one SLURM job each (pipeline.yaml executor.slurm). */
+  executor?: "local" | "slurm";
+  /** false: do not read from or write to the remote cache even when one is configured (--no-remote). */
+  remote?: boolean;
 }
 
 export type TaskOutcomeStatus = "ran" | "restored" | "up-to-date" | "failed" | "skipped";
@@ -53,6 +60,8 @@ export interface TaskOutcome {
   durationMs?: number;
   warnings: string[];
   error?: string;
+  /** Restored from the remote cache (read-through), not from this checkout's run-cache. */
+  remote?: boolean;
   /** Files that failed verification and were moved to .cofail/quarantine/ (project-relative), with why. */
   quarantined?: string[];
 }
@@ -96,20 +105,50 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const session = await openSession(options);
   for (const w of session.warnings) reporter.line(`warning: ${w}`);
   const runId = randomBytes(4).toString("hex");
-  if (options.dry) return dryRun(session, runId, reporter);
+  if (options.dry) return dryRun(session, runId, reporter, options.remote !== false);
   const lockHandle = await acquireRunLock({
     path: session.paths.runLock, timeoutS: options.lockWaitS ?? 60,
     onWait: (who) => reporter.line(`waiting for another cofail run (${who}) to finish...`),
     onTakeOver: (m) => reporter.line(`warning: ${m}`),
   });
-  const jobs = options.jobs ?? availableParallelism();
+  const slurm = options.executor === "slurm";
+  const jobs = options.jobs ?? (slurm ? 256 : availableParallelism());
   let pool: ThreadPool | undefined;
+  let executor: Executor | undefined;
+  let remote: RemoteCache | undefined;
   const startedAt = new Date();
+  // Ctrl-C / SIGTERM during a SLURM run: scancel this run's jobs, release the lock, then exit as signalled.
+  let onSignal: ((sig: NodeJS.Signals) => void) | undefined;
   try {
-    pool = createThreadPool({ threads: Math.max(1, jobs) });
     await sweepTemp(session.paths);
+    if (slurm) {
+      const conf = session.spec.executor?.slurm;
+      executor = slurmExecutor({
+        jobDir: join(session.paths.cofailDir, "slurm", runId), projectDir: session.paths.projectDir,
+        defaults: conf?.default, types: conf?.types, pollS: conf?.poll_s, commandTimeoutS: conf?.command_timeout_s,
+        onNotice: (m) => reporter.line(`slurm: ${m}`),
+      });
+      const ex = executor;
+      onSignal = (sig) => {
+        reporter.line(`${sig}: cancelling this run's SLURM jobs`);
+        void ex.cancel().finally(() => lockHandle.release()).finally(() => process.exit(sig === "SIGINT" ? 130 : 143));
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+    } else {
+      pool = createThreadPool({ threads: Math.max(1, jobs) });
+      executor = localExecutor({ pool, stageTaskModule });
+    }
+    if (options.remote !== false) {
+      try {
+        remote = await openRemote({ paths: session.paths, specRemote: session.spec.cache?.remote, transfers: session.spec.cache?.transfers, hasher: session.hasher });
+      } catch (e) {
+        if ((e as Error).name === "UsageError") throw e;
+        reporter.line(`warning: remote cache not available (${errorText(e)}); running with the local run-cache only`);
+      }
+    }
     const forced = new Set(options.force ? (session.targets.length ? session.targets : session.selected) : []);
-    const outcomes = await schedule(session, { pool, reporter, jobs, forced });
+    const outcomes = await schedule(session, { executor, reporter, jobs, forced, remote: remote ? remoteState(remote, reporter) : undefined });
     const restamped = await restampWorkspace(session, outcomes.list);
     await writeStamps(session.paths, session.stamps);
     const newLock = mergeLock(session, outcomes.stageLocks);
@@ -134,7 +173,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       : summaryLine(counts) + stampNote + errors.map((e) => `\nerror: ${e}`).join("");
     const recordFile = await writeRunRecord(session, {
       runId, startedAt, outcomes: outcomes.list, counts, errors, targets: options.targets ?? [],
-      jobs, force: !!options.force,
+      jobs, force: !!options.force, executor: executor.name, remote: remote?.url,
       snapshot: registry.errors.length ? undefined : await snapshotRun(session.paths, newLock, (stage) => snapshotOutputs(session, stage),
         (stage, file, bytes) => stampSnapshot(session, stage, file, bytes)),
     });
@@ -147,22 +186,79 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
     return { runId, outcomes: outcomes.list, exitCode, message, recordFile, headline: headlinePaths(session, outcomes.list), notBuilt: registry.notBuilt };
   } finally {
+    if (onSignal) { process.off("SIGINT", onSignal); process.off("SIGTERM", onSignal); }
     reporter.close();
+    await executor?.close();
+    // The job dirs of tasks that succeeded are gone; the run's dir stays only when a failed job's log is in it.
+    if (slurm) await rmdir(join(session.paths.cofailDir, "slurm", runId)).catch(() => undefined);
     await pool?.close();
+    remote?.close();
     await lockHandle.release();
   }
 }
 
-async function dryRun(session: Session, runId: string, reporter: Reporter): Promise<RunSummary> {
-  const status = await computeStatus(session);
+/** The remote cache as the scheduler uses it: read-through, write-through (pushes awaited before the run ends). */
+interface RemoteState {
+  cache: RemoteCache;
+  /** Write-through of a task that ran; errors become warnings (the run's results are sound without the remote). */
+  push(label: string, record: CacheRecord): void;
+  settle(): Promise<{ pushed: number; failed: number }>;
+  /** Read-through failures are reported once, then the remote is no longer asked for the rest of the run. */
+  readable: boolean;
+}
+
+function remoteState(cache: RemoteCache, reporter: Reporter): RemoteState {
+  const pending: Promise<void>[] = [];
+  let pushed = 0, failed = 0, writable = true;
+  return {
+    cache, readable: true,
+    push(label, record) {
+      // After the first failure the rest are not tried (and counted): `cofail push` uploads them when the remote is back.
+      if (!writable) { failed++; return; }
+      pending.push(cache.push(record).then((r) => {
+        if (r.state === "pushed") { pushed++; reporter.line(`pushed ${label} to ${cache.url} (${r.blobs} objects, ${formatBytes(r.bytes)})`); }
+      }, (e: unknown) => {
+        failed++;
+        if (writable) reporter.line(`warning: could not push ${label} to ${cache.url}: ${errorText(e)}; not trying again in this run`);
+        writable = false;
+      }));
+    },
+    async settle() {
+      await Promise.all(pending);
+      if (failed) reporter.line(`warning: ${failed} task(s) computed here are not on ${cache.url}; \`cofail push\` uploads them`);
+      return { pushed, failed };
+    },
+  };
+}
+
+async function dryRun(session: Session, runId: string, reporter: Reporter, useRemote: boolean): Promise<RunSummary> {
+  // A task to run whose key the remote cache has would be restored from it (if it verifies).
+  const remote = useRemote ? await openRemote({ paths: session.paths, specRemote: session.spec.cache?.remote }).catch((e: unknown) => {
+    reporter.line(`warning: remote cache not available (${errorText(e)})`);
+    return undefined;
+  }) : undefined;
+  const status = await computeStatus(session, { upstreamFromLock: remote !== undefined });
   const todo = status.filter((s) => s.state !== "up-to-date");
-  for (const s of todo) reporter.line(`would ${s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}`);
+  const onRemote = new Set<string>();
+  if (remote) {
+    try {
+      const keys = todo.filter((s) => s.state === "run" && s.key).map((s) => s.key!);
+      const found = await mapLimit(keys, session.spec.cache?.transfers ?? 8, (k) => remote.has(k));
+      keys.forEach((k, i) => { if (found[i]) onRemote.add(k); });
+    } catch (e) { reporter.line(`warning: remote cache ${remote.url} not readable (${errorText(e)})`); } finally { remote.close(); }
+  }
+  for (const s of todo) {
+    const fromRemote = s.state === "run" && s.key !== undefined && onRemote.has(s.key);
+    reporter.line(`would ${fromRemote ? "restore" : s.state === "run" ? "run    " : "restore"} ${taskLabel(s.stage, s.partition)}: ${s.reasons.join("; ")}${fromRemote ? `; the remote cache ${remote!.url} has it` : ""}`);
+  }
   for (const s of status) if (s.restamp) reporter.line(`would stamp commit ${s.restamp.to} into ${taskLabel(s.stage, s.partition)}'s outputs in build/ (nothing recomputed)`);
-  const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length} to run, ${todo.filter((s) => s.state === "restore").length} to restore` : `nothing to do: ${session.selected.size} stages up to date`;
+  const remoteRestores = todo.filter((s) => s.state === "run" && s.key !== undefined && onRemote.has(s.key)).length;
+  const message = todo.length ? `dry run: ${todo.filter((s) => s.state === "run").length - remoteRestores} to run, ${todo.filter((s) => s.state === "restore").length + remoteRestores} to restore` +
+    (remoteRestores ? ` (${remoteRestores} from the remote cache)` : "") : `nothing to do: ${session.selected.size} stages up to date`;
   return { runId, outcomes: [], exitCode: 0, message, headline: [], notBuilt: [] };
 }
 
-interface ScheduleOptions { pool: ThreadPool; reporter: Reporter; jobs: number; forced: Set<string> }
+interface ScheduleOptions { executor: Executor; reporter: Reporter; jobs: number; forced: Set<string>; remote?: RemoteState }
 
 const stageTaskModule = new URL("./threads/stage-task.ts", import.meta.url).href;
 
@@ -238,6 +334,7 @@ async function schedule(session: Session, opts: ScheduleOptions): Promise<{ list
     pump();
   });
   list.sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage) || String(a.partition ?? "").localeCompare(String(b.partition ?? "")));
+  if (opts.remote) await opts.remote.settle();
   return { list, stageLocks };
 }
 
@@ -259,7 +356,27 @@ async function runOne(
     quarantined.push(`${where} (${what})`);
     opts.reporter.line(`corrupt run-cache entry of ${label} (key ${task.key.slice(0, 12)}): ${what}; moved to ${where}; recomputing`);
   };
-  if (!opts.forced.has(stage)) {
+  for (let attempt = 0; !opts.forced.has(stage) && attempt < 2; attempt++) {
+    // Second pass: the entry was just pulled from the remote cache into the local run-cache (read-through).
+    let from = "run-cache";
+    if (attempt === 1) {
+      const r = opts.remote;
+      if (!r?.readable) break;
+      let pulled;
+      try { pulled = await r.cache.pull(task.key); } catch (e) {
+        if (r.readable) opts.reporter.line(`warning: remote cache ${r.cache.url} not readable (${errorText(e)}); not asked again in this run`);
+        r.readable = false;
+        break;
+      }
+      if (pulled.state === "refused") {
+        const what = `remote entry of ${label} (key ${task.key.slice(0, 12)}) refused: ${pulled.reason}${pulled.quarantined ? `; the downloaded bytes are in ${pulled.quarantined}` : ""}; recomputing (and pushing a good copy)`;
+        quarantined.push(what);
+        opts.reporter.line(what);
+        break;
+      }
+      if (pulled.state !== "pulled") break;
+      from = `remote cache ${r.cache.url}`;
+    }
     const loaded = await loadCacheRecord(paths, task.key);
     let rec = loaded.state === "ok" ? loaded.record : undefined;
     if (loaded.state === "corrupt") await setAside([{ file: "record.json", reason: loaded.reason }]);
@@ -280,8 +397,8 @@ async function runOne(
           quarantined.push(...moved.map((m) => `${m} (did not match any recorded output)`));
           opts.reporter.line(`${relativeBuild(session, stage, partition)} held files that match no record: moved to ${moved.join(", ")}`);
         }
-        opts.reporter.line(`restored ${label} from run-cache`);
-        return { stage, partition, status: "restored", key: task.key, warnings: rec.entry.warnings, ...(quarantined.length ? { quarantined } : {}) };
+        opts.reporter.line(`restored ${label} from ${from}`);
+        return { stage, partition, status: "restored", key: task.key, warnings: rec.entry.warnings, ...(attempt === 1 ? { remote: true } : {}), ...(quarantined.length ? { quarantined } : {}) };
       } catch (e) {
         if (!(e as { corruptCopy?: boolean }).corruptCopy) throw e;
         await setAside([{ file: (e as Error).message.split(": ")[0]!.split("/").pop()!, reason: "changed while it was being restored" }]);
@@ -297,15 +414,16 @@ async function runOne(
     const inputs = await workerInputs(session, task, label);
     opts.reporter.start(label);
     const t0 = now();
-    const moduleUrl = await runnableModuleUrl(pathToFileURL(join(session.paths.projectDir, session.spec.stages[stage]!.modulePath)).href);
-    const done = await opts.pool.call<StageTaskResult>({
-      module: stageTaskModule, export: "runStageTask",
-      args: [{
-        moduleUrl, stage, partition, params: session.spec.stages[stage]!.params, inputs, seed: task.seed,
+    const decl = session.spec.stages[stage]!;
+    const moduleUrl = await runnableModuleUrl(pathToFileURL(join(session.paths.projectDir, decl.modulePath)).href);
+    const block = blockOf(decl.blocks, partition);
+    const done = await opts.executor.run({
+      label, type: decl.type, key: task.key,
+      task: {
+        moduleUrl, stage, partition, ...(block ? { block } : {}), params: decl.params, inputs, seed: task.seed,
         projectDir: session.paths.projectDir, gitCommit: task.gitCommit, outDir: join(tempDir, "out"),
-      }],
-      onEvent: (e) => {
-        const ev = e as StageEvent;
+      },
+      onEvent: (ev: StageEvent) => {
         if (ev.type === "progress") opts.reporter.progress(label, ev.done, ev.total, ev.label);
         else if (ev.type === "log") opts.reporter.line(`  ${label}: ${ev.message}`);
         else { warnings.push(ev.message); opts.reporter.line(`  warning ${label}: ${ev.message}`); }
@@ -321,6 +439,7 @@ async function runOne(
       opts.reporter.line(`${relativeBuild(session, stage, partition)} held files that match no record: moved to ${moved.join(", ")}`);
     }
     records.set(label, { key: task.key, stage, partition, entry });
+    opts.remote?.push(label, { key: task.key, stage, partition, entry });
     const durationMs = endedAt - t0;
     opts.reporter.end(label, `ran ${label} (${(durationMs / 1000).toFixed(1)}s)`);
     return { stage, partition, status: "ran", key: task.key, startedAt: t0, endedAt, durationMs, warnings, ...(quarantined.length ? { quarantined } : {}) };
@@ -469,6 +588,8 @@ function mergeLock(session: Session, fresh: Map<string, StageLock>): LockFile {
 async function writeRunRecord(session: Session, r: {
   runId: string; startedAt: Date; outcomes: TaskOutcome[]; counts: Record<string, number>; errors: string[];
   targets: string[]; jobs: number; force: boolean; snapshot?: RunSnapshot;
+  /** Where tasks ran, and the remote cache's s3:// URL (never a credential or an endpoint). */
+  executor: string; remote?: string;
 }): Promise<string> {
   const git = await session.git;
   const finishedAt = new Date();
@@ -476,9 +597,11 @@ async function writeRunRecord(session: Session, r: {
     id: r.runId, startedAt: r.startedAt.toISOString(), finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - r.startedAt.getTime(), node: process.version,
     git: { commit: git.commit ?? null, dirty: git.dirty ?? null }, targets: r.targets, jobs: r.jobs, force: r.force,
+    executor: r.executor, ...(r.remote ? { remote: r.remote } : {}),
     counts: r.counts, errors: r.errors,
     ran: r.outcomes.filter((o) => o.status === "ran").map((o) => taskLabel(o.stage, o.partition)),
     restored: r.outcomes.filter((o) => o.status === "restored").map((o) => taskLabel(o.stage, o.partition)),
+    ...(r.remote ? { restoredFromRemote: r.outcomes.filter((o) => o.remote).map((o) => taskLabel(o.stage, o.partition)) } : {}),
     skipped: r.outcomes.filter((o) => o.status === "skipped").map((o) => taskLabel(o.stage, o.partition)),
     failed: r.outcomes.filter((o) => o.status === "failed").map((o) => taskLabel(o.stage, o.partition)),
     quarantined: r.outcomes.flatMap((o) => (o.quarantined ?? []).map((q) => `${taskLabel(o.stage, o.partition)}: ${q}`)),

@@ -22,6 +22,8 @@ export const StageShape = z.strictObject({
   inputs: z.record(z.string(), InputRef).default({}).describe("input name -> dataset:<name> | <stage>.<output> | [..] | <glob>.<output>"),
   params: z.record(z.string(), z.unknown()).default({}),
   foreach: z.string().optional().describe("run once per partition of this input"),
+  blocks: z.number().int().min(1).max(10_000).optional()
+    .describe("run as this many partitions block-0..block-(N-1) (ctx.block = {index, count}; every block gets the stage's seed), e.g. bootstrap replicate blocks spread over cluster jobs"),
   allow_large: z.array(z.string().min(1)).optional()
     .describe("resource params (dotted paths, e.g. B_sf or orthant.max_points) allowed above their bound"),
   sweep: SweepShape.optional(),
@@ -32,9 +34,36 @@ export const DatasetShape = z.union([
   z.strictObject({ local: z.array(z.string().min(1)).min(1).describe("project-relative files") }),
 ]);
 
+/** Where a shared copy of the run-cache lives (engine/remote.ts); env COFAIL_REMOTE overrides it ("none" disables). */
+export const CacheShape = z.strictObject({
+  remote: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?$/, "an s3://bucket[/prefix] URL")
+    .optional().describe("shared run-cache: s3://bucket/prefix on any S3-compatible store; credentials from the AWS SDK's default chain, endpoint from AWS_ENDPOINT_URL_S3"),
+  transfers: z.number().int().min(1).max(64).default(8).describe("parallel object transfers"),
+});
+
+/** Resources of one SLURM job; any key left out falls back to executor.slurm.default, then to the built-in default. */
+export const SlurmResources = z.strictObject({
+  partition: z.string().min(1).optional().describe("sbatch --partition"),
+  account: z.string().min(1).optional().describe("sbatch --account"),
+  time: z.string().regex(/^(\d+-)?\d+(:\d\d){0,2}$/, "a SLURM time limit such as 30, 1:00:00 or 2-00:00:00").optional().describe("sbatch --time"),
+  mem: z.string().regex(/^\d+[KMGT]?$/, "a SLURM memory size such as 4G").optional().describe("sbatch --mem"),
+  cpus: z.number().int().min(1).max(1024).optional().describe("sbatch --cpus-per-task (and ctx.parallel threads)"),
+});
+
+export const ExecutorShape = z.strictObject({
+  slurm: z.strictObject({
+    default: SlurmResources.optional().describe("resources of every job"),
+    types: z.record(z.string().min(1), SlurmResources).default({}).describe("stage type -> resources (over the default)"),
+    poll_s: z.number().min(0.05).max(600).default(2).describe("longest wait between two polls of squeue"),
+    command_timeout_s: z.number().min(1).max(600).default(20).describe("a squeue/sacct/sbatch/scancel call that takes longer is abandoned (and retried)"),
+  }).optional(),
+});
+
 export const PipelineShape = z.strictObject({
   version: z.literal(1),
   seed: z.number().int(),
+  cache: CacheShape.optional(),
+  executor: ExecutorShape.optional(),
   data: z.strictObject({
     manifest: z.string().default("data/manifest.json"),
     mirror: z.string().default(""),
@@ -73,6 +102,8 @@ export interface StageDecl {
   parsedParams: unknown;
   inputs: Record<string, StageInput>;
   foreach?: string;
+  /** `blocks: N`: the stage runs as N partitions block-0..block-(N-1), every block with the stage's seed. */
+  blocks?: number;
   /** Set for a variant of a sweep: the declared name, its label and var -> label. */
   variant?: { of: string; label: string; labels: Record<string, string> };
 }
@@ -82,6 +113,8 @@ export interface PipelineSpec {
   projectDir: string;
   seed: number;
   data: { manifest: string; mirror: string; downloads: string; local_roots: string[] };
+  cache?: z.output<typeof CacheShape>;
+  executor?: z.output<typeof ExecutorShape>;
   datasets: Record<string, { files?: string[]; local?: string[] }>;
   stages: Record<string, StageDecl>;
   /** Declared name -> its variants (each one a stage in `stages`). */
@@ -241,7 +274,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       files.set(o.file, name);
     }
     stages[id] = { id, type: s.type, stageType, modulePath: options.catalog[s.type]!, params: s.params,
-      parsedParams: parsed.data, inputs: {}, foreach: s.foreach, ...(s.variant ? { variant: s.variant } : {}) };
+      parsedParams: parsed.data, inputs: {}, foreach: s.foreach, ...(s.blocks !== undefined ? { blocks: s.blocks } : {}), ...(s.variant ? { variant: s.variant } : {}) };
   }
 
   // Inputs: every reference must resolve; every required input must be given.
@@ -291,8 +324,9 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   }
 
   // foreach: a single reference to a dataset's files or to a partitioned upstream output.
-  const partitioned = (stage: string) => stages[stage]?.foreach !== undefined;
+  const partitioned = (stage: string) => stages[stage]?.foreach !== undefined || stages[stage]?.blocks !== undefined;
   for (const [id, decl] of Object.entries(stages)) {
+    if (decl.foreach !== undefined && decl.blocks !== undefined) issue(["stages", id, "blocks"], `a stage runs either foreach an input or as blocks, not both (remove blocks or foreach)`);
     if (decl.foreach === undefined) continue;
     const path: Path = ["stages", id, "foreach"];
     const input = decl.inputs[decl.foreach];
@@ -324,6 +358,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
   }
   if (issues.length) throw new SpecError(shownFile, issues.sort((a, b) => a.line - b.line || a.col - b.col));
   return { file: options.file, projectDir: options.projectDir, seed: pipeline.seed, data: pipeline.data,
+    ...(pipeline.cache ? { cache: pipeline.cache } : {}), ...(pipeline.executor ? { executor: pipeline.executor } : {}),
     datasets: pipeline.datasets, stages, sweeps, deps };
 }
 

@@ -54,7 +54,12 @@ export function planContext(session: Session, records: Map<string, CacheRecord>)
   };
 }
 
-export async function computeStatus(session: Session): Promise<TaskStatus[]> {
+/**
+ * `upstreamFromLock`: a task whose run-cache entry is missing but whose key is the lock's lends the lock's record to
+ * its downstream's planning (as a corrupt one does), so their keys are known too: for `run --dry` with a remote cache,
+ * which may hold them all.
+ */
+export async function computeStatus(session: Session, options: { upstreamFromLock?: boolean } = {}): Promise<TaskStatus[]> {
   const records = new Map<string, CacheRecord>();
   const ctx = planContext(session, records);
   const out: TaskStatus[] = [];
@@ -99,6 +104,7 @@ export async function computeStatus(session: Session): Promise<TaskStatus[]> {
         }
         continue;
       }
+      if (!rec && options.upstreamFromLock && oldEntry?.key === task.key) records.set(label, { key: task.key, stage, partition: p, entry: oldEntry });
       let reasons = ingredientReasons(session, stage, p, oldEntry, task);
       if (oldEntry?.key === task.key && !rec) reasons.push("run-cache entry missing");
       // Cached by an interrupted run or a run of other targets, but never recorded in the lock.

@@ -80,6 +80,11 @@ export interface StageContext<P = unknown> {
   id: string;
   /** Partition key when the stage runs once per partition (`foreach`), else undefined. */
   partition?: string;
+  /**
+   * For a stage declared with `blocks: N`: this block's index (0..N-1) and N. Every block has the stage's seed, so a
+   * block computes replicates index*share.. of one replicate sequence and the results do not depend on N.
+   */
+  block?: { index: number; count: number };
   params: P;
   /** Named inputs, already loaded and validated (see InputSpec). */
   inputs: Record<string, unknown>;

@@ -13,6 +13,8 @@ export interface WorkerTask {
   moduleUrl: string;
   stage: string;
   partition?: string;
+  /** Block index and count of a `blocks: N` stage. */
+  block?: { index: number; count: number };
   params: unknown;
   inputs: Record<string, WorkerInput>;
   seed: number;

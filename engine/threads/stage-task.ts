@@ -40,7 +40,7 @@ export async function runStageTask(task: WorkerTask, emit: (e: StageEvent) => vo
   const publisher = resultPublisher(task.stage);
   let pool: ThreadPool | undefined;
   const ctx: StageContext = {
-    id: task.stage, partition: task.partition, params, inputs, seed: task.seed, projectDir: task.projectDir,
+    id: task.stage, partition: task.partition, ...(task.block ? { block: task.block } : {}), params, inputs, seed: task.seed, projectDir: task.projectDir,
     gitCommit: task.gitCommit,
     progress: (done, total, label) => emit({ type: "progress", done, total, label }),
     log: (message) => emit({ type: "log", message }),

@@ -49,7 +49,7 @@ test("unreadable YAML names the line", async () => {
 
 test("unknown stage type lists the known ones", async () => {
   const e = await specError(HEAD + "  a:\n    type: cout\n");
-  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout" \(did you mean "count"\?\); expected one of: badout, count, memo, report, spin, total/ });
+  assertIssue(e, { line: 8, col: 11, path: "stages.a.type", message: /unknown stage type "cout" \(did you mean "count"\?\); expected one of: badout, combine, count, memo, report, resample, spin, total/ });
 });
 
 test("unknown upstream stage, unknown output and unknown dataset", async () => {
@@ -98,7 +98,7 @@ test("bad foreach: not an input, and not partitionable", async () => {
 test("unknown top-level key, wrong version, and a dataset with both files and local", async () => {
   const e1 = await specError("version: 2\nseed: 1\nstages: {}\nstagse: {}\n");
   assertIssue(e1, { line: 1, col: 10, path: "version", message: /expected 1/ });
-  assertIssue(e1, { line: 4, col: 1, path: "stagse", message: /unknown key "stagse" in \(root\); did you mean "stages"\? Expected one of: data, datasets, seed, stages, version/ });
+  assertIssue(e1, { line: 4, col: 1, path: "stagse", message: /unknown key "stagse" in \(root\); did you mean "stages"\? Expected one of: cache, data, datasets, executor, seed, stages, version/ });
   const e2 = await specError("version: 1\nseed: 1\ndatasets:\n  d:\n    files: [x]\n    local: [y]\nstages: {}\n");
   assertIssue(e2, { line: 5, path: "datasets.d", message: /expected exactly one of files: \[globs\] or local: \[paths\]/ });
 });
@@ -128,4 +128,34 @@ test("a spec error exits 4 (data/spec) with the message; `cofail schema` is a JS
   const schema = JSON.stringify(specJsonSchema(types));
   assert.match(schema, /"iterations"/);
   assert.match(schema, /"const":"spin"/);
+});
+
+test("blocks: a stage runs either foreach an input or as blocks; cache and executor keys are checked strictly", async () => {
+  const dir = await makeProject({ pipeline: "version: 1\nseed: 1\nstages: {}\n", files: { "data/a.txt": "a\n" } });
+  const file = join(dir, "bad.yaml");
+  await writeFile(file, `version: 1
+seed: 1
+datasets:
+  t: { local: [data/a.txt] }
+stages:
+  c:
+    type: count
+    inputs: { files: dataset:t }
+    foreach: files
+    blocks: 2
+`);
+  const e = await loadSpec({ projectDir: dir, file, catalog: stageCatalog }).then(() => undefined, (x: unknown) => x as SpecError);
+  assert.ok(e instanceof SpecError);
+  assert.match(e.message, /bad\.yaml:10:\d+: stages\.c\.blocks: a stage runs either foreach an input or as blocks, not both/);
+  await writeFile(file, `version: 1
+seed: 1
+cache: { remote: "http://x" }
+executor: { slurm: { default: { mem: lots, cpu: 2 } } }
+stages: {}
+`);
+  const e2 = await loadSpec({ projectDir: dir, file, catalog: stageCatalog }).then(() => undefined, (x: unknown) => x as SpecError);
+  assert.ok(e2 instanceof SpecError);
+  assert.match(e2.message, /cache\.remote: an s3:\/\/bucket\[\/prefix\] URL/);
+  assert.match(e2.message, /executor\.slurm\.default\.mem: a SLURM memory size such as 4G/);
+  assert.match(e2.message, /unknown key "cpu" in executor\.slurm\.default; did you mean "cpus"\?/);
 });

@@ -56,7 +56,9 @@ test("resource bounds: numbers above a declared limit, at any depth, inside defa
 });
 
 async function specErrors(yaml: string): Promise<string> {
+  // Inside the project (paths are confined to it), in .cofail/, which a clone that never ran has not made yet.
   const file = join(REPO, ".cofail", `strict-keys-${process.pid}.yaml`);
+  await import("node:fs/promises").then((fs) => fs.mkdir(join(REPO, ".cofail"), { recursive: true }));
   await writeFile(file, yaml);
   try {
     await loadSpec({ projectDir: REPO, file, catalog: stageCatalog });

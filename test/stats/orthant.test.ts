@@ -114,8 +114,9 @@ test("single-factor control variate: exact when R is one-factor, agrees with pla
   const u3 = Float64Array.from(d3.upper), R3 = Float64Array.from(d3.corr);
   const plain = mvnOrthantProbability(u3, R3, { absEps: 1e-8, seed: 1, controlVariate: "none", maxPoints: 2e6 });
   const cv = mvnOrthantProbability(u3, R3, { absEps: 1e-8, seed: 1 });
-  // "auto" keeps the control variate, and the pilot stage alone (8 shifts of the ~300-point rule) is exact to 1e-11.
-  assert.ok(cv.converged && cv.error < 1e-11 && cv.points < 5000, `dim3 cv error ${cv.error}, ${cv.points} points`);
+  // "auto" keeps the control variate, and the pilot stage alone (its 8 shifts of the ~300-point rule, and the 8 more
+  // that a pilot-only answer takes before it reports an error) is exact to 1e-11.
+  assert.ok(cv.converged && cv.error < 1e-11 && cv.points < 10_000, `dim3 cv error ${cv.error}, ${cv.points} points`);
   assert.ok(Math.abs(cv.value - plain.value) <= plain.error + cv.error, `dim3: ${cv.value} vs plain ${plain.value} ± ${plain.error}`);
   // Equicorrelated: loadings sqrt(rho) make R1 = R; the 1-D reference is independent of both codes.
   const tau = Array.from({ length: 12 }, (_, m) => normalQuantile(0.1 + 0.06 * m, 0, 1));

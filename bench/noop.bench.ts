@@ -34,7 +34,11 @@ export function timed(cmd: string, args: string[], options: { cwd: string; env?:
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-export interface NoopRow { name: string; oursWallS: number; oursCpuS: number; snakeWallS: number | null; snakeCpuS: number | null }
+export interface NoopRow {
+  name: string; oursWallS: number; oursCpuS: number; snakeWallS: number | null; snakeCpuS: number | null;
+  /** For the npx row: npx's own start with nothing to run (`npx -c true`), the floor no change of ours can go under. */
+  floorWallS?: number;
+}
 
 export async function benchNoop(options: { repeats?: number } = {}): Promise<NoopRow[]> {
   const repeats = options.repeats ?? 7;
@@ -53,10 +57,11 @@ export async function benchNoop(options: { repeats?: number } = {}): Promise<Noo
     // Bring the project up to date (a no-op when it is), so what follows is the no-op.
     const prime = await timed(process.execPath, ["bin/cofail.js", "run"], { cwd: root });
     if (prime.code !== 0) throw new Error(`cofail run failed: ${prime.stderr.slice(-500)}`);
-    const make: Timed[] = [], npx: Timed[] = [];
+    const make: Timed[] = [], npx: Timed[] = [], npxAlone: Timed[] = [];
     for (let i = 0; i < repeats; i++) {
       make.push(await timed("make", ["--no-print-directory", "paper"], { cwd: root }));
       npx.push(await timed("npx", ["cofail", "run"], { cwd: root }));
+      npxAlone.push(await timed("npx", ["-c", "true"], { cwd: root }));
       if (snake) snake.push(await timed("snakemake", ["--cores", "1"], { cwd: snakeDir }));
     }
     for (const [what, runs] of [["make paper", make], ["npx cofail run", npx]] as const) {
@@ -67,11 +72,12 @@ export async function benchNoop(options: { repeats?: number } = {}): Promise<Noo
       name, oursWallS: median(runs.map((r) => r.wallS)), oursCpuS: median(runs.map((r) => r.cpuS)),
       snakeWallS: snake ? median(snake.map((r) => r.wallS)) : null, snakeCpuS: snake ? median(snake.map((r) => r.cpuS)) : null,
     });
-    const rows = [row("no-op make paper", make), row("no-op npx cofail run", npx)];
+    const rows = [row("no-op make paper", make), { ...row("no-op npx cofail run", npx), floorWallS: median(npxAlone.map((r) => r.wallS)) }];
     const rules = (text.match(/^rule /gm) ?? []).length - 1;
     for (const r of rows) {
       console.log(`${r.name}: ${r.oursWallS.toFixed(3)} s wall, ${r.oursCpuS.toFixed(3)} s cpu; snakemake (${rules} rules) ` +
-        `${r.snakeWallS?.toFixed(3) ?? "n/a"} s wall, ${r.snakeCpuS?.toFixed(3) ?? "n/a"} s cpu (medians of ${repeats})`);
+        `${r.snakeWallS?.toFixed(3) ?? "n/a"} s wall, ${r.snakeCpuS?.toFixed(3) ?? "n/a"} s cpu (medians of ${repeats})` +
+        (r.floorWallS !== undefined ? `; npx's own start (npx -c true) ${r.floorWallS.toFixed(3)} s wall` : ""));
     }
     return rows;
   } finally {

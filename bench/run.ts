@@ -75,7 +75,7 @@ await guarded("no-op: make paper and npx cofail run vs Snakemake on the same DAG
   for (const r of await benchNoop({ repeats: quick ? 3 : 7 })) {
     const ratio = r.snakeWallS === null ? null : r.oursWallS / r.snakeWallS;
     summary.push({
-      name: `${r.name} (wall; cpu ours ${seconds(r.oursCpuS)}, snakemake ${seconds(r.snakeCpuS)})`,
+      name: `${r.name} (wall; cpu ours ${seconds(r.oursCpuS)}, snakemake ${seconds(r.snakeCpuS)}${r.floorWallS !== undefined ? `; npx alone ${seconds(r.floorWallS)}` : ""})`,
       ours: seconds(r.oursWallS), ref: r.snakeWallS === null ? "n/a" : `${seconds(r.snakeWallS)} snakemake`, ratio: fmt(ratio),
       target: "<= 0.3 s wall and ratio <= 1/3", pass: ratio === null ? null : r.oursWallS <= 0.3 && ratio <= 1 / 3,
     });

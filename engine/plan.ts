@@ -51,12 +51,17 @@ export function seedFor(globalSeed: number, stage: string, partition?: string): 
   return parseInt(sha256(`cofail-seed\0${globalSeed}\0${stage}\0${partition ?? ""}`).slice(0, 8), 16) >>> 1;
 }
 
-/** The seed of a task of the spec: a sweep's variants share their declaration's (common random numbers). */
+/**
+ * The seed of a task of the spec: a sweep's variants share their declaration's, and a stage with `seed_of: X` has X's
+ * (common random numbers).
+ */
 export function taskSeed(spec: PipelineSpec, stage: string, partition?: string): number {
+  const decl = spec.stages[stage];
   // Blocks share the stage's seed: a block draws the replicate streams of its own replicate indices, so the results
   // do not depend on how many blocks there are.
-  const p = spec.stages[stage]?.blocks !== undefined ? undefined : partition;
-  return seedFor(spec.seed, spec.stages[stage]?.variant?.of ?? stage, p);
+  const p = decl?.blocks !== undefined ? undefined : partition;
+  const owner = decl?.seedOf !== undefined ? (spec.stages[decl.seedOf]?.variant?.of ?? decl.seedOf) : (decl?.variant?.of ?? stage);
+  return seedFor(spec.seed, owner, p);
 }
 
 /** Partition keys of a foreach stage, sorted; undefined for a stage that runs once. */

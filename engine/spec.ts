@@ -24,6 +24,8 @@ export const StageShape = z.strictObject({
   foreach: z.string().optional().describe("run once per partition of this input"),
   blocks: z.number().int().min(1).max(10_000).optional()
     .describe("run as this many partitions block-0..block-(N-1) (ctx.block = {index, count}; every block gets the stage's seed), e.g. bootstrap replicate blocks spread over cluster jobs"),
+  seed_of: z.string().min(1).optional()
+    .describe("draw this stage's random numbers from another stage's seed (common random numbers), e.g. the replicate blocks of a bootstrap that the other stage summarises"),
   allow_large: z.array(z.string().min(1)).optional()
     .describe("resource params (dotted paths, e.g. B_sf or orthant.max_points) allowed above their bound"),
   sweep: SweepShape.optional(),
@@ -104,6 +106,8 @@ export interface StageDecl {
   foreach?: string;
   /** `blocks: N`: the stage runs as N partitions block-0..block-(N-1), every block with the stage's seed. */
   blocks?: number;
+  /** `seed_of: <stage>`: the stage's tasks get that stage's seed instead of their own (common random numbers). */
+  seedOf?: string;
   /** Set for a variant of a sweep: the declared name, its label and var -> label. */
   variant?: { of: string; label: string; labels: Record<string, string> };
 }
@@ -274,7 +278,7 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
       files.set(o.file, name);
     }
     stages[id] = { id, type: s.type, stageType, modulePath: options.catalog[s.type]!, params: s.params,
-      parsedParams: parsed.data, inputs: {}, foreach: s.foreach, ...(s.blocks !== undefined ? { blocks: s.blocks } : {}), ...(s.variant ? { variant: s.variant } : {}) };
+      parsedParams: parsed.data, inputs: {}, foreach: s.foreach, ...(s.blocks !== undefined ? { blocks: s.blocks } : {}), ...(s.seed_of !== undefined ? { seedOf: s.seed_of } : {}), ...(s.variant ? { variant: s.variant } : {}) };
   }
 
   // Inputs: every reference must resolve; every required input must be given.
@@ -321,6 +325,20 @@ export async function loadSpec(options: { projectDir: string; file: string; cata
     for (const v of sweep.variables) {
       if (!sweepUsed.get(name)!.has(v)) issue(["stages", name, "sweep"], `sweep variable "${v}" is not used: write \${${v}} in params or inputs, or pair with a sweep that has it`);
     }
+  }
+
+  // seed_of: another declared stage or sweep, not itself, and not one that takes its seed from a third stage.
+  const seedReported = new Set<string>();
+  for (const [id, decl] of Object.entries(stages)) {
+    const declared = decl.variant?.of ?? id;
+    if (decl.seedOf === undefined || seedReported.has(declared)) continue;
+    seedReported.add(declared);
+    const target = decl.seedOf, path: Path = ["stages", declared, "seed_of"];
+    const names = [...new Set([...Object.keys(expanded).filter((k) => !expanded[k]!.variant), ...Object.keys(sweeps)])].sort();
+    const chained = expanded[target]?.seed_of ?? Object.values(expanded).find((s) => s.variant?.of === target)?.seed_of;
+    if (target === declared || target === id) issue(path, `seed_of names the stage itself; remove it, or name the stage whose seed this one shares`);
+    else if (!expanded[target] && !sweeps[target]) issue(path, `unknown stage "${target}"${didYouMean(target, names)}; expected a stage declared under stages`);
+    else if (chained !== undefined) issue(path, `stage "${target}" takes its own seed from "${chained}"; name "${chained}" instead`);
   }
 
   // foreach: a single reference to a dataset's files or to a partitioned upstream output.

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { defineStage, type ParallelMap, type StageContext, resourceLimit } from "../engine/types.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import { accuracy } from "../stats/cofailure.js";
-import { bootstrapCopula, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
+import { bootstrapCopula, summarizeCopulaBootstrap, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
+import { CopulaBootstrapParams, CopulaReplicateBlock, assembleReplicates, matrixFingerprint, replicateSetting } from "../core/copula-replicates.js";
 import { fitCopula } from "../stats/copula.js";
 import { modelClusteredCopula, type ModelIntervals } from "../stats/copula-models.js";
 import { CopulaSummary, nanToNull, type CopulaFit, type ModelClustered } from "../core/copula-summary.js";
@@ -13,40 +14,18 @@ import { PoolMatrix, selectModels } from "../core/pool-matrix.js";
 import { Table } from "../core/table.js";
 
 const Params = z.object({
-  /** Size of the best-k sub-pool analysed alongside the full pool (paper: 17). */
-  k: z.number().int().positive().default(17),
-  /**
-   * Bootstrap replicates over items for the single-factor quantities and for the full copula (an orthant integral
-   * each); B_sf = 0: point estimates only (robustness sweeps).
-   */
-  B_sf: resourceLimit(z.number().int().nonnegative(), 100_000, "single-factor bootstrap replicates").default(1000),
-  B_full: resourceLimit(z.number().int().nonnegative(), 10_000, "full-copula bootstrap replicates (an orthant integral each)").default(200),
+  // k, B_sf, B_full, zero_cell, repair, boot_orthant, workers: shared with `copula-bootstrap`, whose blocks must match.
+  ...CopulaBootstrapParams,
   level: z.number().gt(0).lt(1).default(0.9),
   method: z.enum(["percentile", "bca"]).default("percentile"),
-  /** Zero-cell correction of the tetrachorics: an empty cell of a pair's 2x2 table counts this much (psych: 0.5); 0 = none. */
-  zero_cell: z.number().nonnegative().default(0.5),
-  /** Nearest correlation matrix (Higham 2002), or eigenvalue clipping as psych::cor.smooth (no change when positive definite). */
-  repair: z.enum(["higham", "clip"]).default("higham"),
   /** Model-clustered intervals of the ratios: leave-one-model-out jackknife, and B_models model-bootstrap replicates (0 = none). */
   jackknife: z.boolean().default(true),
   B_models: z.number().int().nonnegative().default(100),
-  /** Worker threads for the bootstrap (default: available cores). */
-  workers: resourceLimit(z.number().int().positive(), 256, "worker threads").optional(),
   /** Orthant integration for the point estimate (Genz–Bretz QMC). */
   orthant: z.object({
     abs_eps: z.number().positive().default(2e-5),
     max_points: resourceLimit(z.number().int().positive(), 50_000_000, "quasi-Monte Carlo points").default(1_000_000),
   }).default({ abs_eps: 2e-5, max_points: 1_000_000 }),
-  /**
-   * Cheaper orthant integration inside bootstrap replicates: its QMC error is small next to the resampling
-   * spread. Measured on the real pools (16 replicates each): QMC SE of beta_full 0.1–2.7% relative (math-l5
-   * 0.17%, gpqa-mc 0.09%, lcb 0.44%, gsm 2.7%) against a bootstrap SD of the full-copula ratio of 17–38%, i.e.
-   * at most 0.5% of the replicates' variance (gsm), so the interval is the resampling spread, not QMC noise.
-   */
-  boot_orthant: z.object({
-    abs_eps: z.number().positive().default(2e-4),
-    max_points: resourceLimit(z.number().int().positive(), 5_000_000, "quasi-Monte Carlo points per replicate").default(40_000),
-  }).default({ abs_eps: 2e-4, max_points: 40_000 }),
 });
 type Params = z.infer<typeof Params>;
 
@@ -58,17 +37,20 @@ const zeroCellRule = (p: Params) =>
   "handled by what they do to the all-wrong event (always wrong: dropped; never wrong: beta = 0 exactly). " +
   (p.repair === "higham" ? "Repair: nearest correlation matrix (Higham 2002)." : "Repair: eigenvalue clipping (psych::cor.smooth; none when positive definite).");
 
-/** Point estimate + bootstrap of one (sub-)pool. */
+/**
+ * Point estimate + bootstrap of one (sub-)pool. `replicates`: the bootstrap's values drawn by `copula-bootstrap`
+ * blocks (checked by the caller), summarised instead of drawn here — the same values, so the same intervals.
+ */
 async function analyse(
   matrix: PoolMatrix, params: Params, seed: number, label: string,
-  progress: (done: number, total: number, label?: string) => void, parallel: ParallelMap,
+  progress: (done: number, total: number, label?: string) => void, parallel: ParallelMap, replicates?: number[][],
 ): Promise<{ fit: CopulaFit; boot: CopulaBootstrapResult | null }> {
   const bits = packErrors(matrix.correct);
   const conventions = { correction: params.zero_cell, repair: params.repair };
   const point = fitCopula(bits, {
     ...conventions, full: { absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed },
   });
-  const boot = params.B_sf === 0 ? null : await bootstrapCopula({
+  const bootInput = {
     correct: matrix.correct,
     seed,
     Bsf: params.B_sf,
@@ -80,8 +62,10 @@ async function analyse(
     ...conventions,
     orthant: { absEps: params.boot_orthant.abs_eps, maxPoints: params.boot_orthant.max_points },
     parallel: { threads: params.workers ?? parallel.threads, map: parallel.map },
-    progress: (done, total) => progress(done, total, `${label} bootstrap`),
-  });
+    progress: (done: number, total: number) => progress(done, total, `${label} bootstrap`),
+  };
+  const boot = params.B_sf === 0 ? null
+    : replicates ? summarizeCopulaBootstrap(bootInput, replicates) : await bootstrapCopula(bootInput);
   const acc = accuracy(bits);
   const fit: CopulaFit = {
     models: matrix.models,
@@ -103,6 +87,17 @@ async function analyse(
     bootstrap: boot?.summary ?? null,
   };
   return { fit, boot };
+}
+
+/** The replicates drawn by `copula-bootstrap` blocks (one block, or a record of them), checked against this stage. */
+function replicatesOf(stage: string, input: unknown, own: { matrix: PoolMatrix; seed: number; params: Params }) {
+  if (input === undefined) return null;
+  if (own.params.B_sf === 0) throw new Error(`${stage}: input "replicates" is given but params.B_sf is 0; remove the input or set B_sf`);
+  const blocks = "whole" in (input as object) ? { "block-0": input as CopulaReplicateBlock } : input as Record<string, CopulaReplicateBlock>;
+  const drawn = assembleReplicates(blocks, { stage, matrix: matrixFingerprint(own.matrix), seed: own.seed, setting: replicateSetting(own.params) });
+  const k = Math.min(own.params.k, own.matrix.models.length);
+  if ((drawn.subset === null) !== (k === own.matrix.models.length)) throw new Error(`${stage}: the replicate blocks ${drawn.subset ? "have" : "lack"} best-${k} values, which this pool ${drawn.subset ? "does not need" : "needs"}`);
+  return drawn;
 }
 
 const intervalOf = (m: ModelIntervals, which: "ratioSf" | "ratioFull"): ModelClustered => ({
@@ -187,6 +182,10 @@ export default defineStage({
   params: Params,
   inputs: {
     matrix: { kind: "json", schema: PoolMatrix, description: "the pool matrix from `pool`" },
+    replicates: {
+      kind: "json", schema: CopulaReplicateBlock, optional: true,
+      description: "the bootstrap's replicates from a `copula-bootstrap` stage (its blocks), instead of drawing them here",
+    },
   },
   outputs: {
     summary: { file: "summary.json", kind: "json", schema: CopulaSummary, description: "copula fits, betas, ratios and bootstrap intervals" },
@@ -206,9 +205,10 @@ export default defineStage({
       notes.push(note);
       ctx.warn(note);
     }
-    const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress, ctx.parallel);
+    const drawn = replicatesOf(ctx.id, ctx.inputs.replicates, { matrix, seed: ctx.seed, params: ctx.params });
+    const whole = await analyse(matrix, ctx.params, ctx.seed, "full pool", ctx.progress, ctx.parallel, drawn?.whole);
     const subsetMatrix = selectModels(matrix, Array.from({ length: k }, (_, m) => m));
-    const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress, ctx.parallel);
+    const subset = k === M ? whole : await analyse(subsetMatrix, ctx.params, ctx.seed, `best ${k}`, ctx.progress, ctx.parallel, drawn?.subset ?? undefined);
     if (ctx.params.jackknife || ctx.params.B_models > 0) {
       const mc = await modelClusteredCopula({
         correct: matrix.correct, k, seed: ctx.seed, B: ctx.params.B_models, level: ctx.params.level,

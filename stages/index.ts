@@ -8,6 +8,7 @@ export const stageCatalog: Record<string, string> = {
   "beta-k": "stages/beta-k.ts",
   cofailure: "stages/cofailure.ts",
   copula: "stages/copula.ts",
+  "copula-bootstrap": "stages/copula-bootstrap.ts",
   "fig-artifact-atom": "stages/fig-artifact-atom.ts",
   "fig-beta-k": "stages/fig-beta-k.ts",
   "fig-beta-k-all": "stages/fig-beta-k-all.ts",

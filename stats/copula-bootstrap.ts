@@ -93,23 +93,38 @@ function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "ort
   };
 }
 
-export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<CopulaBootstrapResult> {
+/**
+ * The replicate values [beta, beta1f, ratioSf, betaFull, ratioFull] of replicates [from, to) of the bootstrap of
+ * `input` (the full-copula ones for r < Bfull, NaN beyond). Replicate r depends on r alone, so the values of any split
+ * of 0..Bsf into ranges concatenate to those of one run: a `blocks: N` stage computes one range per block.
+ */
+export async function copulaReplicateValues(input: CopulaBootstrapInput, range: { from: number; to: number }): Promise<number[][]> {
   const N = input.correct[0].length;
   packErrors(input.correct); // validates the matrix before any worker starts
   const Bfull = Math.min(input.Bfull, input.Bsf);
-  const total = input.Bsf;
-  const threads = Math.max(1, Math.min(input.parallel.threads, Math.max(Bfull, input.Bsf - Bfull, 1)));
-  const full = Bfull > 0 ? await runReplicates(input.parallel,
+  const from = Math.max(0, range.from), to = Math.min(range.to, input.Bsf);
+  if (to <= from) return [];
+  const total = to - from;
+  const fullTo = Math.min(to, Bfull), sfFrom = Math.max(from, Bfull);
+  const threads = Math.max(1, Math.min(input.parallel.threads, Math.max(fullTo - from, to - sfFrom, 1)));
+  const full = fullTo > from ? await runReplicates(input.parallel,
     { ...warmStarts(input), orthant: { ...input.orthant, seed: input.seed } },
-    { seed: input.seed, nItems: N, first: 0, B: Bfull, threads, progress: (d) => input.progress(d, total) },
+    { seed: input.seed, nItems: N, first: from, B: fullTo - from, threads, progress: (d) => input.progress(d, total) },
   ) : [];
   // Replicates Bfull..Bsf-1 (distinct resamples from the full-copula ones) add the single-factor values.
-  const sfOnly = await runReplicates(input.parallel,
+  const sfOnly = to > sfFrom ? await runReplicates(input.parallel,
     { ...warmStarts(input), orthant: null },
-    { seed: input.seed, nItems: N, first: Bfull, B: input.Bsf - Bfull, threads, progress: (d) => input.progress(Bfull + d, total) },
-  );
-  const values = [...full, ...sfOnly];
-  const col = (j: number, vs = values) => vs.map((v) => v[j]);
+    { seed: input.seed, nItems: N, first: sfFrom, B: to - sfFrom, threads, progress: (d) => input.progress(full.length + d, total) },
+  ) : [];
+  return [...full, ...sfOnly];
+}
+
+/** The bootstrap's intervals from all Bsf replicate values (in replicate order) of `copulaReplicateValues`. */
+export function summarizeCopulaBootstrap(input: CopulaBootstrapInput, values: number[][]): CopulaBootstrapResult {
+  const Bfull = Math.min(input.Bfull, input.Bsf);
+  if (values.length !== input.Bsf) throw new Error(`copula bootstrap: ${values.length} replicate values for B_sf = ${input.Bsf}`);
+  const full = values.slice(0, Bfull);
+  const col = (j: number, vs = values) => vs.map((v) => v[j]!);
   let jack: number[][] | undefined;
   const interval = (xs: number[], theta: number, jackIndex: number | null) => {
     const ok = finite(xs);
@@ -141,4 +156,9 @@ export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<Copu
     } : null,
   };
   return { summary, values };
+}
+
+/** The whole bootstrap in one process: every replicate, then the intervals. */
+export async function bootstrapCopula(input: CopulaBootstrapInput): Promise<CopulaBootstrapResult> {
+  return summarizeCopulaBootstrap(input, await copulaReplicateValues(input, { from: 0, to: input.Bsf }));
 }

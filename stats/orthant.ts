@@ -551,6 +551,14 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
   const p1 = useCv ? singleFactorAllWrong(u, lambda!, { absTol: 1e-4 * absEps, panels: 16 }) : 0;
   const pilot = new Stage(pilotRung);
   for (let s = 0; s < SHIFTS; s++) pilot.add(useCv ? pilotF[s]! - pilotG[s]! : pilotF[s]!);
+  /** `count` more shifts of a stage's rule, each adding its mean (of f - f_R1 with the control variate) to the stage. */
+  const addShifts = (stage: Stage, count: number) => {
+    for (let s = 0; s < count; s++) {
+      const [f, g] = shift(stage.rung, useCv);
+      stage.add(useCv ? f - g : f);
+    }
+    points += 2 * count * LADDER[stage.rung]!;
+  };
   const stages = [pilot];
   const target = (value: number) => Math.max(absEps, relEps * Math.abs(value));
   let result = combine(stages);
@@ -558,11 +566,7 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
   // Done at the pilot (few dimensions, loose tolerance): 8 more shifts of the small rule (~4000 evaluations) before
   // the error is reported, since 7 degrees of freedom under-cover at 3.5 SE (97% measured in 3–5 dimensions).
   if (error <= target(p1 + result.value) && 4 * SHIFTS * LADDER[pilotRung]! <= maxPoints) {
-    for (let s = 0; s < SHIFTS; s++) {
-      const [f, g] = shift(pilotRung, useCv);
-      pilot.add(useCv ? f - g : f);
-    }
-    points += 2 * SHIFTS * LADDER[pilotRung]!;
+    addShifts(pilot, SHIFTS);
     result = combine(stages);
     error = ERROR_FACTOR * Math.sqrt(result.variance);
   }
@@ -580,11 +584,7 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
       }
       batch = Math.min(batch, Math.floor((maxPoints - points) / perShift));
       if (batch <= 0) break;
-      for (let s = 0; s < batch; s++) {
-        const [f, g] = shift(main.rung, useCv);
-        main.add(useCv ? f - g : f);
-      }
-      points += batch * perShift;
+      addShifts(main, batch);
       result = combine(stages);
       error = ERROR_FACTOR * Math.sqrt(result.variance);
       // Stopping the moment a spread from 8–10 shifts dips below the tolerance picks the runs whose spread came out

@@ -111,15 +111,58 @@ export function numberEntry(options: { result: ResultRecord; uses: NumberUse[]; 
  * seed and inputs. Upstream is the direct inputs only, each linked to its own entry, so the whole chain is there
  * once and is followed by clicking; code files are collapsed.
  */
-export function stageEntry(records: ProvenanceView[], index: ProvenanceIndex): string {
+const codeKey = (r: ProvenanceView) => `${r.codeHash ?? ""}|${r.code.map((c) => `${c.file}:${c.sha256 ?? ""}`).join(",")}`;
+const codeFilesHtml = (r: ProvenanceView) =>
+  `<details><summary>${r.code.length} file${r.code.length === 1 ? "" : "s"}</summary><ul class="files">` + r.code.map((c) => `<li>${escapeHtml(c.file)} ${code(shortHash(c.sha256, 10))}</li>`).join("") + "</ul></details>";
+
+/** A code list (same files, same hashes) that several stages share: printed once under "Code", linked from each. */
+export interface SharedCode { anchor: string; type: string; record: ProvenanceView; stages: string[] }
+
+/**
+ * The code lists that more than one stage entry would print, by code key: the sweeps and pools of one stage type run
+ * the same code, and listing its ~30 files in each of their entries was most of the appendix's size.
+ */
+export function sharedCodeLists(stages: ProvenanceView[][]): Map<string, SharedCode> {
+  const byKey = new Map<string, SharedCode>();
+  for (const records of stages) {
+    const first = records[0]!;
+    if (!first.code.length || !records.every((r) => codeKey(r) === codeKey(first))) continue;
+    const k = codeKey(first);
+    const entry = byKey.get(k) ?? { anchor: "", type: first.type ?? "?", record: first, stages: [] };
+    entry.stages.push(first.stage);
+    byKey.set(k, entry);
+  }
+  const shared = new Map([...byKey].filter(([, e]) => e.stages.length > 1));
+  const perType = new Map<string, number>();
+  for (const e of [...shared.values()].sort((a, b) => (a.stages[0]! < b.stages[0]! ? -1 : 1))) {
+    const n = (perType.get(e.type) ?? 0) + 1;
+    perType.set(e.type, n);
+    e.anchor = anchor("code", n === 1 ? e.type : `${e.type}-${n}`);
+  }
+  return shared;
+}
+
+export function sharedCodeHtml(shared: Map<string, SharedCode>): string {
+  if (shared.size === 0) return "";
+  const entries = [...shared.values()].sort((a, b) => (a.anchor < b.anchor ? -1 : 1)).map((e) =>
+    `<section class="code" id="${e.anchor}"><h3>Code of stage type ${code(e.type)}</h3><dl>` +
+    (e.record.codeHash ? `<dt>code hash</dt><dd>${code(e.record.codeHash)}</dd>` : "") +
+    `<dt>files</dt><dd>${codeFilesHtml(e.record)}</dd><dt>run by</dt><dd>${e.stages.length} stages: ${e.stages.map((s) => `<a href="#${anchor("stage", s)}">${escapeHtml(s)}</a>`).join(", ")}</dd></dl></section>`).join("\n");
+  return `<h2 id="code">Code shared by several stages</h2>\n${entries}`;
+}
+
+export function stageEntry(records: ProvenanceView[], index: ProvenanceIndex, shared: Map<string, SharedCode> = new Map()): string {
   const first = records[0]!;
   const rows: [string, string][] = [["type", escapeHtml(first.type ?? "?")]];
   const sameParams = records.every((r) => stableJson(r.params ?? {}) === stableJson(first.params ?? {}));
   if (sameParams) rows.push(["params", code(stableJson(first.params ?? {}))]);
-  const codeKey = (r: ProvenanceView) => `${r.codeHash ?? ""}|${r.code.map((c) => `${c.file}:${c.sha256 ?? ""}`).join(",")}`;
   if (records.every((r) => codeKey(r) === codeKey(first))) {
-    if (first.codeHash) rows.push(["code hash", code(first.codeHash)]);
-    if (first.code.length) rows.push(["code", `<details><summary>${first.code.length} file${first.code.length === 1 ? "" : "s"}</summary><ul class="files">` + first.code.map((c) => `<li>${escapeHtml(c.file)} ${code(shortHash(c.sha256, 10))}</li>`).join("") + "</ul></details>"]);
+    const common = shared.get(codeKey(first));
+    if (common) rows.push(["code", `${first.code.length} files${first.codeHash ? `, code hash ${code(shortHash(first.codeHash, 12))}` : ""}: listed under <a href="#${common.anchor}">code of ${escapeHtml(common.type)}</a>`]);
+    else {
+      if (first.codeHash) rows.push(["code hash", code(first.codeHash)]);
+      if (first.code.length) rows.push(["code", codeFilesHtml(first)]);
+    }
   }
   const ups = new Map<string, number>();
   for (const r of records) for (const i of r.inputs) if (i.upstreamStage) ups.set(i.upstreamStage, 1);

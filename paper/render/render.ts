@@ -3,7 +3,7 @@
 // claims) is collected and reported together, so one failed build shows everything to fix.
 import { Marked } from "marked";
 import type { InputFile, ResultRecord } from "../../engine/types.js";
-import { chainDatasets, claimsHtml, datasetsHtml, numberEntry, stageEntry, type ClaimUse, type NumberUse } from "./appendix.js";
+import { chainDatasets, claimsHtml, datasetsHtml, numberEntry, sharedCodeHtml, sharedCodeLists, stageEntry, type ClaimUse, type NumberUse } from "./appendix.js";
 import { findArtifact, identifyArtifacts, type Artifact } from "./artifacts.js";
 import { figureHtml, sniffImage, tableHtml, type TableData } from "./blocks.js";
 import { evaluateClaim } from "./claims.js";
@@ -193,7 +193,9 @@ export function renderPaper(options: RenderOptions): RenderedPaper {
     }
   }
   const byPartition = (a: ProvenanceView, b: ProvenanceView) => ((a.partition ?? "") < (b.partition ?? "") ? -1 : (a.partition ?? "") > (b.partition ?? "") ? 1 : 0);
-  const stageHtml = [...stages.keys()].sort().map((s) => stageEntry([...stages.get(s)!].sort(byPartition), index)).join("\n");
+  const stageRuns = [...stages.keys()].sort().map((s) => [...stages.get(s)!].sort(byPartition));
+  const shared = sharedCodeLists(stageRuns);
+  const stageHtml = stageRuns.map((runs) => stageEntry(runs, index, shared)).join("\n");
   const datasets = datasetsHtml(chainDatasets([...stages.values()].flat()));
   const appendix = `<h2 id="provenance">Provenance of every number</h2>
 <p>Each number in the text links here. Values are shown unrounded, with the stage run that published them and the chain
@@ -205,6 +207,7 @@ ${claimsHtml(claimUses)}
 stages are linked, so a chain is followed by clicking. Full hashes of every code file and output are in
 <code>cofail.lock</code>.</p>
 ${stageHtml}
+${sharedCodeHtml(shared)}
 ${datasets}`;
 
   const html = pageHtml({ body, appendix, gitCommit: options.gitCommit });

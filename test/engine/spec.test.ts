@@ -159,3 +159,26 @@ stages: {}
   assert.match(e2.message, /executor\.slurm\.default\.mem: a SLURM memory size such as 4G/);
   assert.match(e2.message, /unknown key "cpu" in executor\.slurm\.default; did you mean "cpus"\?/);
 });
+
+test("seed_of: a stage draws from another stage's seed; unknown, self and chained seed_of are refused with the line", async () => {
+  const { taskSeed } = await import("../../engine/plan.js");
+  const file = join(dir, "seeds.yaml");
+  const stages = (extra: string) => `${HEAD}  c:
+    type: count
+    inputs: { files: dataset:texts }
+  d:
+    type: count
+    inputs: { files: dataset:texts }
+    seed_of: c
+  e:
+    type: count
+    inputs: { files: dataset:texts }
+${extra}`;
+  await writeFile(file, stages(""));
+  const spec = await loadSpec({ projectDir: dir, file, catalog: stageCatalog });
+  assert.equal(taskSeed(spec, "d"), taskSeed(spec, "c"));
+  assert.notEqual(taskSeed(spec, "e"), taskSeed(spec, "c"));
+  assertIssue(await specError(stages("    seed_of: cc\n")), { line: 17, path: "stages.e.seed_of", message: /unknown stage "cc" \(did you mean "c"/ });
+  assertIssue(await specError(stages("    seed_of: e\n")), { line: 17, path: "stages.e.seed_of", message: /names the stage itself/ });
+  assertIssue(await specError(stages("    seed_of: d\n")), { line: 17, path: "stages.e.seed_of", message: /stage "d" takes its own seed from "c"; name "c" instead/ });
+});

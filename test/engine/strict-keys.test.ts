@@ -80,7 +80,7 @@ test("the real pipeline.yaml validates under strict params; sample_polcy and Bsf
   const msg = await specErrors(typo);
   assert.match(msg, new RegExp(`:${line}:\\d+: stages\\.pool-lcb\\.params\\.sample_polcy: unknown param "sample_polcy" of stage type "pool"; did you mean "sample_policy"\\?`));
   assert.doesNotMatch(msg, /unknown stage/, "a param error must not cause follow-on errors for references to that stage");
-  const bsf = real.replace("copula-lcb:\n    type: copula\n    inputs: { matrix: pool-lcb.matrix }\n    params: { k: 17, B_sf: 1000,", "copula-lcb:\n    type: copula\n    inputs: { matrix: pool-lcb.matrix }\n    params: { k: 17, Bsf: 20,");
+  const bsf = real.replace("inputs: { matrix: pool-lcb.matrix, replicates: copula-lcb-bootstrap.replicates }\n    params: { k: 17, B_sf: 1000,", "inputs: { matrix: pool-lcb.matrix, replicates: copula-lcb-bootstrap.replicates }\n    params: { k: 17, Bsf: 20,");
   assert.notEqual(bsf, real);
   assert.match(await specErrors(bsf), /stages\.copula-lcb\.params\.Bsf: unknown param "Bsf" of stage type "copula"; did you mean "B_sf"\?/);
 });

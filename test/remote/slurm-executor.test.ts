@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { lastRunRecord, makeProject, runCli, spawnCli, treeContents } from "../support/engine-project.js";
+import YAML from "yaml";
+import { REPO, lastRunRecord, makeProject, runCli, spawnCli, treeContents } from "../support/engine-project.js";
+import { cofailIn, freshProjectCopy } from "../support/project-copy.js";
 
 const skip = process.env.COFAIL_TEST_SLURM === "1" ? false
   : "no SLURM cluster: start one with `eval \"$(bash scripts/services/slurm.sh start)\"` (sets COFAIL_TEST_SLURM and SLURM_CONF); .ci/run does";
@@ -67,6 +69,29 @@ test("a pipeline with per-file partitions and a 4-block bootstrap runs through S
   assert.equal((await runCli(two, ["run", "--jobs", "2"])).code, 0);
   assert.equal(await readFile(join(two, "build/summary/bootstrap.json"), "utf8"), await readFile(join(local, "build/summary/bootstrap.json"), "utf8"));
   console.log(`# ${tasks.length} tasks: local ${(localMs / 1000).toFixed(1)} s, SLURM ${(slurmMs / 1000).toFixed(1)} s; build/ byte-identical`);
+});
+
+test("the paper's own copula bootstrap (copula-lcb-new) runs as 4 SLURM block jobs, byte-identical to a local run", { skip }, async () => {
+  // The real pipeline on the real data: pool lcb-new, its bootstrap blocks (seed_of: copula-lcb-new) and the copula
+  // stage that summarises them. Two throw-away copies of the project, each with an empty run-cache.
+  const local = await freshProjectCopy("cofail-slurm-local-"), onSlurm = await freshProjectCopy("cofail-slurm-real-");
+  const l = await cofailIn(local, ["run", "copula-lcb-new", "--jobs", "2"]);
+  assert.equal(l.code, 0, l.stderr);
+  const s = await cofailIn(onSlurm, ["run", "copula-lcb-new", "--executor", "slurm"]);
+  assert.equal(s.code, 0, s.stderr);
+  const blocks = ["block-0", "block-1", "block-2", "block-3"].map((b) => `copula-lcb-new-bootstrap[${b}]`);
+  const record = await lastRunRecord(onSlurm);
+  for (const b of blocks) assert.ok(record.ran.includes(b), `${b} did not run: ${record.ran.join(", ")}`);
+  assert.ok(record.ran.includes("copula-lcb-new"));
+  const jobs = s.stderr.match(/submitted as SLURM job \d+/g) ?? [];
+  assert.equal(jobs.length, record.ran.length, `every task a job:\n${s.stderr}`);
+  for (const dir of ["copula-lcb-new-bootstrap", "copula-lcb-new"]) {
+    assert.deepEqual(await treeContents(join(onSlurm, "build", dir)), await treeContents(join(local, "build", dir)), `build/${dir} byte-identical`);
+  }
+  // The same key in both locks and in the project's committed one: a cold local build of the paper gets these bytes.
+  const keyIn = async (d: string) => (YAML.parse(await readFile(join(d, "cofail.lock"), "utf8")) as { stages: Record<string, { entry: { key: string } }> }).stages["copula-lcb-new"]!.entry.key;
+  assert.equal(await keyIn(onSlurm), await keyIn(local));
+  assert.equal(await keyIn(onSlurm), await keyIn(REPO));
 });
 
 test("a failed SLURM job names the stage, the job id and its log; the downstream is skipped", { skip }, async () => {

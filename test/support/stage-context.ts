@@ -18,13 +18,14 @@ const projectDir = new URL("../..", import.meta.url).pathname;
 
 export function fakeContext<P>(options: {
   id?: string; params: P; inputs: Record<string, unknown>; seed?: number; partition?: string; projectDir?: string; threads?: number;
+  block?: { index: number; count: number };
 }): FakeContext<P> {
   const id = options.id ?? "test-stage";
   const publisher = resultPublisher(id);
   const warnings: string[] = [];
   const logs: string[] = [];
   const ctx: StageContext<P> = {
-    id, partition: options.partition, params: options.params, inputs: options.inputs,
+    id, partition: options.partition, ...(options.block ? { block: options.block } : {}), params: options.params, inputs: options.inputs,
     seed: options.seed ?? 12345, projectDir: options.projectDir ?? projectDir,
     progress: () => {},
     log: (m) => { logs.push(m); },
@@ -47,6 +48,7 @@ export function fakeContext<P>(options: {
 /** Runs a stage with its params parsed by the stage's own schema (defaults applied, as the engine does). */
 export async function runStage(stage: StageType, options: {
   params: unknown; inputs: Record<string, unknown>; seed?: number; id?: string; partition?: string; threads?: number;
+  block?: { index: number; count: number };
 }): Promise<FakeContext<unknown> & { outputs: Record<string, unknown> }> {
   const fake = fakeContext({ ...options, seed: options.seed ?? 20260625, id: options.id ?? stage.type, params: stage.params.parse(options.params) });
   const outputs = await stage.run(fake.ctx);

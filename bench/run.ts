@@ -8,6 +8,7 @@
  * Run: node --import tsx bench/run.ts [--quick]   (--quick: fewer repeats and replicates, no cold build; targets
  * that need the full run are not judged)
  */
+import { execFileSync } from "node:child_process";
 import { benchBetaK } from "./beta-k.bench.js";
 import { benchBootstrap } from "./bootstrap.bench.js";
 import { benchCertify } from "./certify.bench.js";
@@ -43,6 +44,14 @@ async function guarded(title: string, run: () => Promise<void>): Promise<void> {
     console.log(`${title}: FAILED (${(e as Error).stack ?? e})`);
     summary.push({ name: title, ours: "error", ref: "", ratio: "", target: "", pass: false });
   }
+}
+
+// Which references this machine has: a missing one makes its rows n/a, never an error (scripts/bench-deps.sh installs them).
+{
+  const missing: string[] = [];
+  try { execFileSync("Rscript", ["-e", "suppressPackageStartupMessages({library(mvtnorm); library(psych); library(Matrix)})"], { stdio: "ignore" }); } catch { missing.push("R with mvtnorm, psych and Matrix"); }
+  try { execFileSync("snakemake", ["--version"], { stdio: "ignore" }); } catch { missing.push("Snakemake"); }
+  if (missing.length) console.log(`references missing: ${missing.join("; ")} — their rows show n/a; install them with \`bash scripts/bench-deps.sh\` (root, Debian packages)`);
 }
 
 await guarded("orthant probabilities at pmvnorm's error (median of 7 seeds) vs mvtnorm::pmvnorm", async () => {

@@ -4,7 +4,9 @@
 // blocks that were drawn for another matrix, seed or setting, so a stale or mismatched block can never be summarised.
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { resourceLimit } from "../engine/types.js";
+import { resourceLimit, type ParallelMap } from "../engine/types.js";
+import type { CopulaCore } from "../stats/copula.js";
+import type { CopulaReplicateInput } from "../stats/copula-bootstrap.js";
 
 /** Every param a replicate's value depends on (the bootstrap's share of `copula`'s params, with its defaults). */
 export const CopulaBootstrapParams = {
@@ -39,6 +41,24 @@ export type CopulaBootstrapParams = z.infer<typeof BootstrapParamsObject>;
 /** The params a replicate's value depends on, as a block records them (`workers` does not change a value). */
 export function replicateSetting(p: CopulaBootstrapParams) {
   return { k: p.k, B_sf: p.B_sf, B_full: p.B_full, zero_cell: p.zero_cell, repair: p.repair, boot_orthant: { ...p.boot_orthant } };
+}
+
+/**
+ * The replicate draws of one (sub-)pool: its verdicts, its point fit's solutions as warm starts, the params and the
+ * seed. Both stages build it here, so the blocks of `copula-bootstrap` draw exactly what `copula` would draw itself.
+ */
+export function replicateInput(options: {
+  correct: number[][]; point: CopulaCore; params: CopulaBootstrapParams; seed: number; parallel: ParallelMap;
+  progress: (done: number, total: number) => void;
+}): CopulaReplicateInput {
+  const { params: p } = options;
+  return {
+    correct: options.correct, seed: options.seed, Bsf: p.B_sf, Bfull: p.B_full,
+    warmStart: Array.from(options.point.tetrachoric), point: options.point, correction: p.zero_cell, repair: p.repair,
+    orthant: { absEps: p.boot_orthant.abs_eps, maxPoints: p.boot_orthant.max_points },
+    parallel: { threads: p.workers ?? options.parallel.threads, map: options.parallel.map },
+    progress: options.progress,
+  };
 }
 
 /** Replicate values [beta, beta1f, ratioSf, betaFull, ratioFull]; null = NaN (undefined ratio, or no full copula). */

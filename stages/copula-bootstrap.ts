@@ -8,7 +8,7 @@ import { defineStage } from "../engine/types.js";
 import { packErrors } from "../stats/verdict-bits.js";
 import { copulaReplicateValues } from "../stats/copula-bootstrap.js";
 import { fitCopula } from "../stats/copula.js";
-import { CopulaBootstrapParams, CopulaReplicateBlock, blockRanges, matrixFingerprint, replicateSetting, toNullable } from "../core/copula-replicates.js";
+import { CopulaBootstrapParams, CopulaReplicateBlock, blockRanges, matrixFingerprint, replicateInput, replicateSetting, toNullable } from "../core/copula-replicates.js";
 import { PoolMatrix, selectModels } from "../core/pool-matrix.js";
 
 const Params = z.object(CopulaBootstrapParams);
@@ -37,12 +37,7 @@ export default defineStage({
       // The point fit's solutions are every replicate's warm starts, as in the copula stage (its full-copula
       // integral is not needed for them).
       const point = fitCopula(packErrors(m.correct), { ...conventions, full: null });
-      const input = {
-        correct: m.correct, seed: ctx.seed, Bsf: p.B_sf, Bfull: p.B_full, level: 0.9, method: "percentile" as const,
-        warmStart: Array.from(point.tetrachoric), point, ...conventions,
-        orthant: { absEps: p.boot_orthant.abs_eps, maxPoints: p.boot_orthant.max_points },
-        parallel: { threads: p.workers ?? ctx.parallel.threads, map: ctx.parallel.map },
-      };
+      const input = replicateInput({ correct: m.correct, point, params: p, seed: ctx.seed, parallel: ctx.parallel, progress: () => {} });
       const out: number[][] = [];
       const total = ranges.reduce((s, [a, b]) => s + b - a, 0);
       for (const [from, to] of ranges) {

@@ -6,7 +6,7 @@ import { defineStage, type ParallelMap, type StageContext, resourceLimit } from 
 import { packErrors } from "../stats/verdict-bits.js";
 import { accuracy } from "../stats/cofailure.js";
 import { bootstrapCopula, summarizeCopulaBootstrap, type CopulaBootstrapResult } from "../stats/copula-bootstrap.js";
-import { CopulaBootstrapParams, CopulaReplicateBlock, assembleReplicates, matrixFingerprint, replicateSetting } from "../core/copula-replicates.js";
+import { CopulaBootstrapParams, CopulaReplicateBlock, assembleReplicates, matrixFingerprint, replicateInput, replicateSetting } from "../core/copula-replicates.js";
 import { fitCopula } from "../stats/copula.js";
 import { modelClusteredCopula, type ModelIntervals } from "../stats/copula-models.js";
 import { CopulaSummary, nanToNull, type CopulaFit, type ModelClustered } from "../core/copula-summary.js";
@@ -51,18 +51,9 @@ async function analyse(
     ...conventions, full: { absEps: params.orthant.abs_eps, maxPoints: params.orthant.max_points, seed },
   });
   const bootInput = {
-    correct: matrix.correct,
-    seed,
-    Bsf: params.B_sf,
-    Bfull: params.B_full,
+    ...replicateInput({ correct: matrix.correct, point, params, seed, parallel, progress: (done, total) => progress(done, total, `${label} bootstrap`) }),
     level: params.level,
     method: params.method,
-    warmStart: Array.from(point.tetrachoric),
-    point,
-    ...conventions,
-    orthant: { absEps: params.boot_orthant.abs_eps, maxPoints: params.boot_orthant.max_points },
-    parallel: { threads: params.workers ?? parallel.threads, map: parallel.map },
-    progress: (done: number, total: number) => progress(done, total, `${label} bootstrap`),
   };
   const boot = params.B_sf === 0 ? null
     : replicates ? summarizeCopulaBootstrap(bootInput, replicates) : await bootstrapCopula(bootInput);

@@ -28,6 +28,9 @@ export interface CopulaBootstrapInput {
   progress: (done: number, total: number) => void;
 }
 
+/** What drawing replicates needs: the bootstrap's input without the interval's level and method. */
+export type CopulaReplicateInput = Omit<CopulaBootstrapInput, "level" | "method">;
+
 /** The part of the engine's ParallelMap the bootstrap needs (stats/ starts no threads itself). */
 export interface ParallelBlocks {
   readonly threads: number;
@@ -82,7 +85,7 @@ function jackknife(input: CopulaBootstrapInput): number[][] {
 }
 
 /** What every replicate gets besides its counts: the matrix and the point estimate's solutions as warm starts. */
-function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "orthant"> {
+function warmStarts(input: CopulaReplicateInput): Omit<CopulaStatisticData, "orthant"> {
   return {
     correct: input.correct,
     warmStart: input.warmStart,
@@ -98,7 +101,7 @@ function warmStarts(input: CopulaBootstrapInput): Omit<CopulaStatisticData, "ort
  * `input` (the full-copula ones for r < Bfull, NaN beyond). Replicate r depends on r alone, so the values of any split
  * of 0..Bsf into ranges concatenate to those of one run: a `blocks: N` stage computes one range per block.
  */
-export async function copulaReplicateValues(input: CopulaBootstrapInput, range: { from: number; to: number }): Promise<number[][]> {
+export async function copulaReplicateValues(input: CopulaReplicateInput, range: { from: number; to: number }): Promise<number[][]> {
   const N = input.correct[0].length;
   packErrors(input.correct); // validates the matrix before any worker starts
   const Bfull = Math.min(input.Bfull, input.Bsf);

@@ -449,20 +449,26 @@ function combine(stages: Stage[]): { value: number; variance: number } {
 function planStage(pilot: Stage, tolerance: number, budget: number): number {
   const n0 = LADDER[pilot.rung]!;
   const need = n0 * Math.pow((ERROR_FACTOR * pilot.spread) / (Math.sqrt(PLANNED_SHIFTS) * tolerance), 2);
-  let rung = LADDER.findIndex((n) => n >= need);
-  if (rung < 0) rung = LADDER.length - 1;
-  // The error is only as honest as the spread it comes from: never a rule so large that PLANNED_SHIFTS shifts do
-  // not fit the budget. In few dimensions the lattice error falls much faster than the Monte Carlo rate `need`
-  // assumes, and a rule sized by it left room for 3 shifts: errors 2–4x too small, coverage 95% at "3.5 SE".
-  while (rung > pilot.rung && 2 * LADDER[rung]! * PLANNED_SHIFTS > budget) rung--;
-  return Math.max(rung, pilot.rung);
+  const rung = LADDER.findIndex((n) => n >= need);
+  return withinBudget(rung < 0 ? LADDER.length - 1 : rung, pilot.rung, budget);
+}
+
+/**
+ * `rung`, or the largest smaller one (not below `floor`) at which PLANNED_SHIFTS shifts fit the budget. The error is
+ * only as honest as the spread it comes from: in few dimensions the lattice error falls much faster than the Monte
+ * Carlo rate assumes, and a rule sized by that rate left room for 3 shifts: errors 2–4x too small, coverage 95% at
+ * "3.5 SE".
+ */
+function withinBudget(rung: number, floor: number, budget: number): number {
+  while (rung > floor && 2 * LADDER[rung]! * PLANNED_SHIFTS > budget) rung--;
+  return Math.max(rung, floor);
 }
 
 /**
  * The main stage's size from two measured spreads: s0 at n0 (pilot or previous probe) and s1 at n1 = ~8 n0. Their
- * slope gives the rate this integrand's lattice error falls at, s(n) = s1 (n1 / n)^alpha, taken between the Monte
- * Carlo rate (alpha = 1/2, the most conservative) and 1, less 0.1 for the noise of two 8-shift spreads (each ~27%
- * relative). Sized by the Monte Carlo rate alone, the main rule overshot the tolerance 2–4x in points on the real
+ * slope gives the rate this integrand's lattice error falls at, s(n) = s1 (n1 / n)^alpha, clamped between the Monte
+ * Carlo rate (alpha = 1/2, the most conservative) and 1. The slope of two 8-shift spreads (each ~27% relative) is
+ * noisy; a rule sized too small costs a few more shifts of the batch loop, which also keep the error honest. Sized by the Monte Carlo rate alone, the main rule overshot the tolerance 2–4x in points on the real
  * pools, whose lattice error falls a little faster than n^-1/2 over the 1000x from pilot to main rule (gpqa-mc:
  * 10.5M points for an error 2x smaller than asked). A rate that is too optimistic only means more batches.
  */
@@ -475,8 +481,7 @@ function planByRate(before: Stage, probe: Stage, tolerance: number, budget: numb
   // need costs two more shifts of the batch loop, one a little long costs 16 shifts of the longer rule.
   let rung = 0;
   for (let r = 1; r < LADDER.length; r++) if (Math.abs(Math.log(LADDER[r]! / need)) < Math.abs(Math.log(LADDER[rung]! / need))) rung = r;
-  while (rung > probe.rung && 2 * LADDER[rung]! * PLANNED_SHIFTS > budget) rung--;
-  return Math.max(rung, probe.rung);
+  return withinBudget(rung, probe.rung, budget);
 }
 
 /** The probe's rule: ~8x the pilot's, where the rate between the two is measured. */
@@ -581,28 +586,28 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
   const p1 = useCv ? singleFactorAllWrong(u, lambda!, { absTol: 1e-4 * absEps, panels: 16 }) : 0;
   const pilot = new Stage(pilotRung);
   for (let s = 0; s < SHIFTS; s++) pilot.add(useCv ? pilotF[s]! - pilotG[s]! : pilotF[s]!);
-  /** `count` more shifts of a stage's rule, each adding its mean (of f - f_R1 with the control variate) to the stage. */
+  const stages = [pilot];
+  const target = (value: number) => Math.max(absEps, relEps * Math.abs(value));
+  let result = combine(stages);
+  let error = ERROR_FACTOR * Math.sqrt(result.variance);
+  /**
+   * `count` more shifts of a stage's rule, each adding its mean (of f - f_R1 with the control variate) to the stage;
+   * then the combined estimate and its error again.
+   */
   const addShifts = (stage: Stage, count: number) => {
     for (let s = 0; s < count; s++) {
       const [f, g] = shift(stage.rung, useCv);
       stage.add(useCv ? f - g : f);
     }
     points += 2 * count * LADDER[stage.rung]!;
-  };
-  const stages = [pilot];
-  const target = (value: number) => Math.max(absEps, relEps * Math.abs(value));
-  let result = combine(stages);
-  let error = ERROR_FACTOR * Math.sqrt(result.variance);
-  // Done at the pilot (few dimensions, loose tolerance): 8 more shifts of the small rule (~4000 evaluations) before
-  // the error is reported, since 7 degrees of freedom under-cover at 3.5 SE (97% measured in 3–5 dimensions).
-  if (error <= target(p1 + result.value) && 4 * SHIFTS * LADDER[pilotRung]! <= maxPoints) {
-    addShifts(pilot, SHIFTS);
     result = combine(stages);
     error = ERROR_FACTOR * Math.sqrt(result.variance);
-  }
+  };
+  // Done at the pilot (few dimensions, loose tolerance): 8 more shifts of the small rule (~4000 evaluations) before
+  // the error is reported, since 7 degrees of freedom under-cover at 3.5 SE (97% measured in 3–5 dimensions).
+  if (error <= target(p1 + result.value) && 4 * SHIFTS * LADDER[pilotRung]! <= maxPoints) addShifts(pilot, SHIFTS);
   if (error > target(p1 + result.value)) {
     let rung = planStage(pilot, target(p1 + result.value), maxPoints - points);
-    let main: Stage | null = null;
     // Measure the rate before committing to a large rule: probes of 8 shifts at ~8x, ~64x … the pilot's size, while
     // the plan is still far beyond the last one (the rate a lattice shows steepens with n). Their shifts count in
     // the estimate; together they cost ~1/7 of one more probe, i.e. a small part of the main stage they size.
@@ -613,17 +618,12 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
       const probe = new Stage(probeRung);
       stages.push(probe);
       addShifts(probe, SHIFTS);
-      result = combine(stages);
-      error = ERROR_FACTOR * Math.sqrt(result.variance);
       rung = planByRate(last, probe, target(p1 + result.value), maxPoints - points);
       last = probe;
     }
     // The rate says the last probe's rule is enough: it becomes the main stage (and gets its 16 shifts there).
-    if (last !== pilot && rung === last.rung) main = last;
-    if (!main) {
-      main = new Stage(rung);
-      stages.push(main);
-    }
+    const main = last !== pilot && rung === last.rung ? last : new Stage(rung);
+    if (main !== last) stages.push(main);
     const perShift = 2 * LADDER[main.rung]!;
     for (;;) {
       // Batches of SHIFTS; after the first, as many as the current spread says are still needed (at most 2x).
@@ -636,8 +636,6 @@ export function mvnOrthantProbability(upper: Float64Array, R: Float64Array, opti
       batch = Math.min(batch, Math.floor((maxPoints - points) / perShift));
       if (batch <= 0) break;
       addShifts(main, batch);
-      result = combine(stages);
-      error = ERROR_FACTOR * Math.sqrt(result.variance);
       // Stopping the moment a spread from 8–10 shifts dips below the tolerance picks the runs whose spread came out
       // small (coverage 96% at "3.5 SE" in 3 dimensions); from PLANNED_SHIFTS shifts on, that selection is harmless.
       if (error <= target(p1 + result.value) && main.shifts >= PLANNED_SHIFTS) break;

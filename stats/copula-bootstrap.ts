@@ -89,6 +89,7 @@ function warmStarts(input: CopulaReplicateInput): Omit<CopulaStatisticData, "ort
   return {
     correct: input.correct,
     warmStart: input.warmStart,
+    warmThresholds: Array.from(input.point.thresholds),
     loadingsWarmStart: Array.from(input.point.loadings),
     repairWarmStart: Array.from(input.point.repairDiagonal),
     ...(input.correction !== undefined ? { correction: input.correction } : {}),

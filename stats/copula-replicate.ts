@@ -9,6 +9,8 @@ export interface CopulaStatisticData {
   correct: number[][];
   /** The point estimate's tetrachoric matrix: warm start of every pair's Newton solve. */
   warmStart: number[];
+  /** The point estimate's thresholds, at which warmStart was fitted (each start becomes a first-order prediction). */
+  warmThresholds?: number[];
   /** Orthant options for the full copula; null = single factor only. */
   orthant: { absEps: number; maxPoints: number; seed: number } | null;
   /** Per model (NaN = none): the point estimate's loadings, the minres start of every replicate. */
@@ -32,7 +34,7 @@ export function copulaReplicate(counts: Uint32Array, data: CopulaStatisticData):
   let bits = packed.get(data);
   if (!bits) packed.set(data, (bits = packErrors(data.correct)));
   const fit = fitCopula(bits, {
-    weights: packWeights(counts), warmStart: data.warmStart, full: data.orthant,
+    weights: packWeights(counts), warmStart: data.warmStart, warmThresholds: data.warmThresholds, full: data.orthant,
     loadingsWarmStart: data.loadingsWarmStart, repairWarmStart: data.repairWarmStart,
     correction: data.correction, repair: data.repair,
   });

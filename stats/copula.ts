@@ -25,6 +25,8 @@ export interface CopulaCoreOptions {
   repair?: CopulaRepair;
   /** Tetrachoric matrix (M x M) whose entries start each pair's Newton solve: the point estimate, for replicates. */
   warmStart?: ArrayLike<number>;
+  /** The thresholds the warm matrix was fitted at (the point estimate's): each start becomes a first-order prediction. */
+  warmThresholds?: ArrayLike<number>;
   /** Orthant options for the full copula; null skips it (single-factor-only bootstrap replicates). */
   full: OrthantOptions | null;
   /**
@@ -77,7 +79,9 @@ export interface CopulaCore {
 export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCore {
   const M = bits.models;
   const n = itemTotal(bits, options.weights);
-  const tetra = tetrachoricMatrix(bits, { weights: options.weights, warmStart: options.warmStart, correction: options.correction });
+  const tetra = tetrachoricMatrix(bits, {
+    weights: options.weights, warmStart: options.warmStart, warmThresholds: options.warmThresholds, correction: options.correction,
+  });
   const thresholds = tetra.thresholds;
   const allWrong = allWrongCount(bits, { weights: options.weights });
   const beta = allWrong / n;

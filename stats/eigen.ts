@@ -48,18 +48,14 @@ export function symmetricEigenvalues(a: ArrayLike<number>, n: number): Float64Ar
 }
 
 /**
- * Copies the lower triangle of `a` (the triangle tred2 reads) into the workspace as a full symmetric matrix
- * and reduces it: d, e = the tridiagonal T; S, hk = the reflectors.
+ * Copies the lower triangle of `a` (the only triangle the kernel's reduction reads) into the workspace and
+ * reduces it: d, e = the tridiagonal T; S, hk = the reflectors.
  */
 function reduceToTridiagonal(a: ArrayLike<number>, n: number): EigenWorkspace {
   const ws = eigenWorkspace(n);
   const S = ws.S;
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = a[i * n + j]!;
-      S[i * n + j] = v;
-      S[j * n + i] = v;
-    }
+    for (let j = 0; j <= i; j++) S[i * n + j] = a[i * n + j]!;
   }
   ws.kernel.tridiagonalize(n, ws.at.S, ws.at.d, ws.at.e, ws.at.hk, ws.at.p);
   return ws;
@@ -260,7 +256,7 @@ export interface SymmetricEigenTail {
  * All in the WebAssembly kernel: Householder reduction without accumulation + QL eigenvalues (as
  * symmetricEigenvalues), then per wanted eigenvalue inverse iteration on the tridiagonal T (LU with partial
  * pivoting, LAPACK dgttrf/dgttrs), with Gram–Schmidt against the vectors of its cluster (eigenvalues chained
- * within 1e-3 ||T||_1, as LAPACK dstein), and the Householder back-transformation: O(2 n^3 + 4 p n^2) flops in
+ * within 1e-4 ||T||_1; LAPACK dstein chains at 1e-3, see tailVectors), and the Householder back-transformation: O(2 n^3 + 4 p n^2) flops in
  * streaming loops, against ~9 n^3 for symmetricEigen. `count` is called once, before any vector is computed,
  * and must not call back into this module (the workspace is shared).
  */
@@ -279,6 +275,11 @@ export interface EigenTailReplacement {
   /** All eigenvalues of A, decreasing. */
   values: Float64Array;
   count: number;
+  /**
+   * With `withLeverage`: the diagonal of V V' for the p replaced eigenvectors V (row i's squared norm, in [0, 1]),
+   * i.e. how much of coordinate i lies in the replaced subspace.
+   */
+  leverage?: Float64Array;
 }
 
 /**
@@ -286,11 +287,12 @@ export interface EigenTailReplacement {
  * floor 0 is the PSD projection that drops them (nearPD's step, formed from the dropped pairs only, so
  * the kept set is exactly the one the values define), floor eps > 0 is nearPD's posdefify. The vectors
  * come from symmetricEigenTail's computation; the rank-p update runs in the WebAssembly kernel. The matrix is
- * written to `out` when given (an iteration's buffer), else to a new array.
+ * written to `out` when given (an iteration's buffer), else to a new array. `withLeverage` adds the replaced
+ * vectors' row norms (nearestCorrelation's preconditioner), O(p n) more.
  */
 export function replaceEigenTail(
   a: ArrayLike<number>, n: number, tail: (values: Float64Array) => { count: number; floor: number },
-  out?: Float64Array,
+  out?: Float64Array, withLeverage = false,
 ): EigenTailReplacement {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
   if (n === 0) return { matrix: new Float64Array(0), values: new Float64Array(0), count: 0 };
@@ -300,7 +302,12 @@ export function replaceEigenTail(
   for (let k = 0; k < p; k++) ws.w[k] = floor - values[n - p + k]!;
   if (p > 0) ws.kernel.addLowRank(n, p, ws.at.X, ws.at.Z, ws.at.w);
   if (out && out.length !== n * n) throw new RangeError(`out has ${out.length} entries, expected ${n * n}`);
-  return { matrix: out ? (out.set(X), out) : X.slice(), values, count: p };
+  const matrix = out ? (out.set(X), out) : X.slice();
+  if (!withLeverage) return { matrix, values, count: p };
+  const leverage = new Float64Array(n);
+  const Z = ws.Z;
+  for (let k = 0; k < p; k++) for (let i = 0; i < n; i++) leverage[i]! += Z[k * n + i]! * Z[k * n + i]!;
+  return { matrix, values, count: p, leverage };
 }
 
 /**
@@ -319,8 +326,13 @@ function tailVectors(
   let norm = 0; // ||T||_1
   for (let i = 0; i < n; i++) norm = Math.max(norm, Math.abs(diag[i]!) + Math.abs(off[i]!) + (i + 1 < n ? Math.abs(off[i + 1]!) : 0));
   const tiny = 2 ** -52 * Math.max(norm, Number.MIN_VALUE);
-  // Eigenvalues chained within 1e-3 ||T|| form a cluster whose vectors are orthogonalised (LAPACK dstein's rule).
-  const clusterGap = 1e-3 * norm;
+  // Eigenvalues chained within 1e-4 ||T|| form a cluster whose vectors are orthogonalised. Outside a cluster
+  // inverse iteration's vector errs along eigenvector j by at most ~eps ||T|| / |lambda - lambda_j| <= eps / 1e-4,
+  // so independently computed vectors are orthogonal to ~1e-12 (measured: 7e-14 at a 2e-4 ||T|| spacing, tested).
+  // LAPACK dstein chains at 1e-3 ||T||; on the real pools' repairs (||T|| ~ 50, ~30 negative eigenvalues ~0.03
+  // apart) that made one cluster of them all, whose Gram–Schmidt was a third of the eigen step, for results that
+  // agree with this rule to 2e-14.
+  const clusterGap = 1e-4 * norm;
   ws.w.set(values.subarray(n - p));
   ws.kernel.inverseIteration(n, p, ws.at.td, ws.at.te, ws.at.w, clusterGap, tiny, ws.at.Z, ws.at.lu, ws.at.v);
   ws.kernel.backTransform(n, p, ws.at.S, ws.at.hk, ws.at.Z);

@@ -7,8 +7,9 @@
 // R - Q_- D_- Q_-' from the dropped eigenpairs only (the same kept set; equal to ~1e-14 and the same
 // iteration counts on the reference cases), 1.3-3x faster per iteration on the real pools; the final
 // positive-definite step likewise uses only the eigenpairs below posdTol * largest.
-// Option accelerate = "anderson": Anderson acceleration of the same iteration (Higham & Strabić 2016), the
-// same limit in 2-3x fewer eigendecompositions (andersonProjections); the plain loop stays the reference.
+// Option accelerate = "anderson": Anderson acceleration of the same iteration (Higham & Strabić 2016), with a
+// diagonal preconditioner, the same limit in 2-6x fewer eigendecompositions (andersonProjections); the plain
+// loop stays the reference.
 import { replaceEigenTail, symmetricEigenvalues } from "./eigen.js";
 
 export interface NearestCorrelationOptions {
@@ -28,6 +29,8 @@ export interface NearestCorrelationOptions {
   accelerate?: "anderson" | "none";
   /** Anderson memory m (differences kept). Default 5 (m = 2..5 all work; 5 took the fewest iterations on the real pools). */
   andersonMemory?: number;
+  /** Anderson only: divide each coordinate's step by the Jacobian's approximate diagonal (PRECONDITIONER_FLOOR). Default true. */
+  precondition?: boolean;
   /**
    * Anderson only: start the fixed-point iteration from this diagonal of Dykstra's R (the `diagonal` of an
    * earlier result, e.g. the bootstrap point estimate's) instead of the input's; NaN entries start cold. The
@@ -58,17 +61,6 @@ export interface NearestCorrelationResult {
   diagonal?: Float64Array;
 }
 
-/** Infinity norm: max absolute row sum (R's norm(x, "I")). */
-function normInf(x: Float64Array, n: number): number {
-  let best = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += Math.abs(x[i * n + j]!);
-    if (s > best) best = s;
-  }
-  return best;
-}
-
 /** Nearest correlation matrix to the symmetric n x n row-major matrix `x` (Higham 2002 / nearPD). */
 export function nearestCorrelation(
   x: ArrayLike<number>,
@@ -88,7 +80,9 @@ export function nearestCorrelation(
   if (options.initialDiagonal && options.initialDiagonal.length !== n) throw new RangeError(`initialDiagonal has ${options.initialDiagonal.length} entries, expected ${n}`);
   const diagnostics = options.diagnostics ?? true;
   const run = options.accelerate === "anderson"
-    ? andersonProjections(x0, n, { eigTol, convTol, maxit, memory: options.andersonMemory ?? 5, start: options.initialDiagonal })
+    ? andersonProjections(x0, n, {
+      eigTol, convTol, maxit, memory: options.andersonMemory ?? 5, start: options.initialDiagonal, precondition: options.precondition ?? true,
+    })
     : dykstraProjections(x0, n, { eigTol, convTol, maxit });
   let X: Float64Array = run.X;
   const { iter, converged, conv } = run;
@@ -152,25 +146,30 @@ interface ProjectionOptions {
  * (replaceEigenTail: the same eigenvalues decide the kept set; the matrix agrees to rounding). Also returns
  * R's smallest eigenvalue.
  */
-function psdProjection(R: Float64Array, n: number, eigTol: number, out?: Float64Array): { X: Float64Array; minEigen: number } {
+function psdProjection(R: Float64Array, n: number, eigTol: number, out?: Float64Array, withLeverage = false): { X: Float64Array; minEigen: number; leverage?: Float64Array } {
   const projected = replaceEigenTail(R, n, (d) => {
     let kept = 0;
     while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
     return { count: n - kept, floor: 0 };
-  }, out);
+  }, out, withLeverage);
   if (projected.count === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
-  return { X: projected.matrix, minEigen: projected.values[n - 1]! };
+  return { X: projected.matrix, minEigen: projected.values[n - 1]!, ...(projected.leverage ? { leverage: projected.leverage } : {}) };
 }
 
-/** nearPD's stopping quantity ||Y - X||_inf / ||Y||_inf, without materialising the difference. */
+/** nearPD's stopping quantity ||Y - X||_inf / ||Y||_inf, both norms in one pass, the difference not materialised. */
 function relativeChange(Y: Float64Array, X: Float64Array, n: number): number {
-  let num = 0;
+  let num = 0, den = 0;
   for (let i = 0; i < n; i++) {
-    let row = 0;
-    for (let j = 0; j < n; j++) row += Math.abs(Y[i * n + j]! - X[i * n + j]!);
+    let row = 0, rowY = 0;
+    for (let j = 0; j < n; j++) {
+      const y = Y[i * n + j]!;
+      row += Math.abs(y - X[i * n + j]!);
+      rowY += Math.abs(y);
+    }
     if (row > num) num = row;
+    if (rowY > den) den = rowY;
   }
-  return num / normInf(Y, n);
+  return num / den;
 }
 
 /** nearPD's loop: alternating projections with Dykstra's correction, line by line. */
@@ -203,7 +202,8 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
  * projections method for computing the nearest correlation matrix", Numer. Algorithms 72, 1021-1042).
  * With W = I and the unit-diagonal set U, Dykstra's R_k = Y_{k-1} - DS_{k-1} keeps the off-diagonal of the
  * input for ever (P_U only touches the diagonal), so the iteration is a fixed-point map on the n diagonal
- * entries z of R alone: g(z) = z + 1 - diag(P_S(x0 with diagonal z)). Its fixed points give
+ * entries z of R alone: g(z) = z + 1 - diag(P_S(x0 with diagonal z)), here with each coordinate's step divided by
+ * the Jacobian's approximate diagonal (PRECONDITIONER_FLOOR's comment). Its fixed points give
  * P_S(R*) = the nearest correlation matrix, which is what the plain loop converges to; Anderson mixing
  * (Walker & Ni 2011, type II, least squares by QR) extrapolates from the last m steps of g. Stopping is
  * nearPD's test on successive unit-diagonal iterates X_k = P_U(P_S(R_k)), so each call reports the same
@@ -211,7 +211,22 @@ function dykstraProjections(x0: Float64Array, n: number, o: ProjectionOptions): 
  * ill-conditioned are dropped (oldest first), and the history is cleared (a plain step taken) when the
  * residual ||g(z) - z|| grows or the mixing coefficients blow up.
  */
-function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions & { memory: number; start?: ArrayLike<number> }): ProjectionRun {
+/**
+ * Anderson's map is preconditioned by the diagonal of its Jacobian. d diag(P_S(R))_i / d z_i =
+ * sum_kl Omega_kl q_ik^2 q_il^2 (Qi & Sun 2006's generalised Jacobian, q_k the eigenvectors of R; Omega_kl = 1
+ * for two kept eigenvalues, 0 for two dropped, lambda_k / (lambda_k - lambda_l) in (0, 1) across); with 1/2
+ * across it is (1 - s_i)^2 + (1 - s_i) s_i = 1 - s_i, s_i = sum over dropped l of q_il^2, which the projection
+ * already has (the dropped vectors' row norms). So g(z) = z + (1 - diag P_S(R(z))) / (1 - s): the same fixed
+ * points (g(z) = z iff the diagonal is 1), a Newton-like step per coordinate. On the real pools' bootstrap
+ * replicates it halves the eigendecompositions (lcb, 71 models: 16.1 -> 8.1 per repair; gsm 12.2 -> 7.5;
+ * math-l5 7.9 -> 6.4; gpqa-mc 6.9 -> 6.4). The floor keeps a coordinate that lies almost wholly in the dropped
+ * subspace from taking an unbounded step (the iteration counts do not depend on it between 0.01 and 0.2).
+ */
+const PRECONDITIONER_FLOOR = 0.05;
+
+function andersonProjections(
+  x0: Float64Array, n: number, o: ProjectionOptions & { memory: number; start?: ArrayLike<number>; precondition: boolean },
+): ProjectionRun {
   const m = Math.max(1, Math.floor(o.memory));
   const R = Float64Array.from(x0);
   const z = Float64Array.from({ length: n }, (_, i) => {
@@ -238,12 +253,14 @@ function andersonProjections(x0: Float64Array, n: number, o: ProjectionOptions &
   let minEigenFirst = NaN;
   while (iter < o.maxit && !converged) {
     for (let i = 0; i < n; i++) R[i * n + i] = z[i]!;
-    const p = psdProjection(R, n, o.eigTol, buffers[iter % 2]);
+    const p = psdProjection(R, n, o.eigTol, buffers[iter % 2], o.precondition);
     X = p.X;
     if (iter === 0 && cold) minEigenFirst = p.minEigen;
     let residual = 0;
+    const leverage = p.leverage;
     for (let i = 0; i < n; i++) {
-      f[i] = 1 - X[i * n + i]!;
+      // The step on z_i is the diagonal's defect scaled by 1 / (1 - s_i), s_i = leverage: see PRECONDITIONER_FLOOR.
+      f[i] = leverage ? (1 - X[i * n + i]!) / Math.max(1 - leverage[i]!, PRECONDITIONER_FLOOR) : 1 - X[i * n + i]!;
       g[i] = z[i]! + f[i]!;
       residual += f[i]! * f[i]!;
       X[i * n + i] = 1;

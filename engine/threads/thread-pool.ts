@@ -48,15 +48,23 @@ export function createThreadPool(options: { threads: number }): ThreadPool {
   const entry = runnableModuleUrl(entryUrl);
   entry.catch(() => undefined); // surfaced by the first call
 
+  // Threads being started: counted before the await on the entry bundle, so that calls arriving together (a map over
+  // more blocks than threads) cannot each see a free slot and start more threads than `size`.
+  let starting = 0;
   const acquire = async (): Promise<Worker> => {
     if (closed) throw new Error("thread pool is closed");
     const w = idle.pop();
     if (w) return w;
-    if (all.size < size) {
-      const worker = new Worker(new URL(await entry), { stdout: false, stderr: false });
-      worker.unref();
-      all.add(worker);
-      return worker;
+    if (all.size + starting < size) {
+      starting++;
+      try {
+        const worker = new Worker(new URL(await entry), { stdout: false, stderr: false });
+        worker.unref();
+        all.add(worker);
+        return worker;
+      } finally {
+        starting--;
+      }
     }
     await new Promise<void>((resolve) => queue.push(resolve));
     return acquire();

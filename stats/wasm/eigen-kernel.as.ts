@@ -55,11 +55,39 @@ function axpy(y: usize, a: f64, x: usize, len: i32): void {
 }
 
 /**
- * EISPACK tred2's reduction (its reflectors, order and d / e / h conventions) of the FULL symmetric matrix S:
- * step i (i = n-1 .. 1) reflects row i's entries 0..i-1 with P_i = I - u u' / h, h = u'u / 2, and updates
- * the whole active block A <- A - u q' - q u' (q = p - (u'p / 2h) u, p = A u / h) as streaming row
- * operations. On return d = diagonal of T, e[i] couples rows i-1 and i (e[0] = 0), u_i is in row i of S
- * (entries 0..i-1), h_i in hk[i] (0: no reflection). p is n doubles of scratch.
+ * sum_k x[k] y[k] over k < len, and at the same time z[k] += a x[k]: the fused step of a symmetric mat-vec from
+ * one triangle (row j's entries give its own dot product and their column's contributions), x read once.
+ */
+function dotAxpy(x: usize, y: usize, z: usize, a: f64, len: i32): f64 {
+  const av = f64x2.splat(a);
+  let acc0 = f64x2.splat(0);
+  let acc1 = f64x2.splat(0);
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    const x0 = v128.load(at(x, k)), x1 = v128.load(at(x, k + 2));
+    acc0 = f64x2.add(acc0, f64x2.mul(x0, v128.load(at(y, k))));
+    acc1 = f64x2.add(acc1, f64x2.mul(x1, v128.load(at(y, k + 2))));
+    const o0 = at(z, k), o1 = at(z, k + 2);
+    v128.store(o0, f64x2.add(v128.load(o0), f64x2.mul(av, x0)));
+    v128.store(o1, f64x2.add(v128.load(o1), f64x2.mul(av, x1)));
+  }
+  let s = f64x2.extract_lane(acc0, 0) + f64x2.extract_lane(acc0, 1) + (f64x2.extract_lane(acc1, 0) + f64x2.extract_lane(acc1, 1));
+  for (; k < len; k++) {
+    const v = load<f64>(at(x, k));
+    s += v * load<f64>(at(y, k));
+    store<f64>(at(z, k), load<f64>(at(z, k)) + a * v);
+  }
+  return s;
+}
+
+/**
+ * EISPACK tred2's reduction (its reflectors, order and d / e / h conventions) of the symmetric matrix S, of which
+ * only the lower triangle (row j, columns 0..j) is read and kept up to date: step i (i = n-1 .. 1) reflects row
+ * i's entries 0..i-1 with P_i = I - u u' / h, h = u'u / 2, and updates the active block's lower triangle
+ * A <- A - u q' - q u' (q = p - (u'p / 2h) u, p = A u / h) as streaming row operations — half the flops of
+ * updating the whole block (LAPACK dsytd2's use of symmetry). On return d = diagonal of T, e[i] couples rows i-1
+ * and i (e[0] = 0), u_i is in row i of S (entries 0..i-1), h_i in hk[i] (0: no reflection). p is n doubles of
+ * scratch.
  */
 export function tridiagonalize(n: i32, S: usize, d: usize, e: usize, hk: usize, p: usize): void {
   for (let i = n - 1; i > 0; i--) {
@@ -83,15 +111,23 @@ export function tridiagonalize(n: i32, S: usize, d: usize, e: usize, hk: usize, 
     h -= f * g;
     store<f64>(at(ri, i - 1), f - g);
     store<f64>(at(hk, i), h);
+    // p = A u from the lower triangle: row j contributes A_jk u_k to p_j and A_jk u_j to p_k (k < j).
+    for (let j = 0; j < i; j++) store<f64>(at(p, j), 0);
+    for (let j = 0; j < i; j++) {
+      const rj = at(S, j * n);
+      const uj = load<f64>(at(ri, j));
+      const own = dotAxpy(rj, ri, p, uj, j) + load<f64>(at(rj, j)) * uj;
+      store<f64>(at(p, j), load<f64>(at(p, j)) + own);
+    }
     let up = 0.0;
     for (let j = 0; j < i; j++) {
-      const pj = dot(at(S, j * n), ri, i) / h;
+      const pj = load<f64>(at(p, j)) / h;
       store<f64>(at(p, j), pj);
       up += pj * load<f64>(at(ri, j));
     }
     const hh = up / (h + h);
     for (let j = 0; j < i; j++) store<f64>(at(p, j), load<f64>(at(p, j)) - hh * load<f64>(at(ri, j)));
-    for (let j = 0; j < i; j++) rank2Row(at(S, j * n), load<f64>(at(ri, j)), p, load<f64>(at(p, j)), ri, i);
+    for (let j = 0; j < i; j++) rank2Row(at(S, j * n), load<f64>(at(ri, j)), p, load<f64>(at(p, j)), ri, j + 1);
   }
   for (let j = 0; j < n; j++) store<f64>(at(d, j), load<f64>(at(S, j * n + j)));
   store<f64>(at(e, 0), 0);
@@ -226,7 +262,7 @@ export function orthonormalize(n: i32, Z: usize, from: i32, to: i32, v: usize): 
 
 /**
  * LU of T - lambda I with partial pivoting (LAPACK dgttrf): T has diagonal `diag` and off-diagonal off[i]
- * between rows i-1 and i; lu holds dl, du0 (U's diagonal), du1, du2 (its super-diagonals) and the row swaps
+ * between rows i-1 and i; lu holds dl, du0 (the reciprocals of U's diagonal), du1, du2 (its super-diagonals) and the row swaps
  * (0/1), n each. Pivots smaller than `tiny` (T - lambda I is singular to working precision, as it should be
  * for an eigenvalue) become +-tiny.
  */
@@ -265,9 +301,11 @@ function factorShifted(n: i32, diag: usize, off: usize, lambda: f64, tiny: f64, 
       store<f64>(at(sw, i), 1);
     }
   }
+  // U's diagonal is kept as reciprocals: each solve then multiplies (two solves per vector, n divisions saved each).
   for (let i = 0; i < n; i++) {
-    const d = load<f64>(at(du0, i));
-    if (Math.abs(d) < tiny) store<f64>(at(du0, i), d < 0 ? -tiny : tiny);
+    let d = load<f64>(at(du0, i));
+    if (Math.abs(d) < tiny) d = d < 0 ? -tiny : tiny;
+    store<f64>(at(du0, i), 1 / d);
   }
 }
 
@@ -284,11 +322,11 @@ function solveShifted(n: i32, lu: usize, z: usize): void {
       store<f64>(at(z, i + 1), load<f64>(at(z, i + 1)) - load<f64>(at(dl, i)) * zi);
     }
   }
-  store<f64>(at(z, n - 1), load<f64>(at(z, n - 1)) / load<f64>(at(du0, n - 1)));
-  if (n > 1) store<f64>(at(z, n - 2), (load<f64>(at(z, n - 2)) - load<f64>(at(du1, n - 2)) * load<f64>(at(z, n - 1))) / load<f64>(at(du0, n - 2)));
+  store<f64>(at(z, n - 1), load<f64>(at(z, n - 1)) * load<f64>(at(du0, n - 1)));
+  if (n > 1) store<f64>(at(z, n - 2), (load<f64>(at(z, n - 2)) - load<f64>(at(du1, n - 2)) * load<f64>(at(z, n - 1))) * load<f64>(at(du0, n - 2)));
   for (let i = n - 3; i >= 0; i--) {
     const v = load<f64>(at(z, i)) - load<f64>(at(du1, i)) * load<f64>(at(z, i + 1)) - load<f64>(at(du2, i)) * load<f64>(at(z, i + 2));
-    store<f64>(at(z, i), v / load<f64>(at(du0, i)));
+    store<f64>(at(z, i), v * load<f64>(at(du0, i)));
   }
 }
 

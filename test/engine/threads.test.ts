@@ -70,3 +70,13 @@ test("thread pool: events reach the caller while a call runs; errors and missing
   }
   await assert.rejects(pool.call({ module, export: "countWithEvents", args: [1] }), /closed/);
 });
+
+test("thread pool: a burst of calls on a fresh pool starts no more threads than it has", async () => {
+  const pool = createThreadPool({ threads: 2 });
+  try {
+    const ids = await pool.map<number, number>({ module: new URL("../support/module-location.ts", import.meta.url).href, export: "threadIdentity" }, Array(8).fill(20));
+    assert.equal(new Set(ids).size, 2, `thread ids ${ids}`);
+  } finally {
+    await pool.close();
+  }
+});

@@ -116,6 +116,8 @@ test("symmetricEigenTail: the trailing eigenpairs are orthonormal eigenpairs and
     Array.from({ length: 71 }, (_, i) => (i < 26 ? -1 : 1)), // a 26-fold negative eigenvalue
     Array.from({ length: 40 }, (_, i) => (i < 10 ? -1e-9 * (i + 1) : i === 10 ? 0 : 2 + i)), // a tight cluster at 0
     Array.from({ length: 30 }, () => 2 * u() - 1),
+    // 30 negative eigenvalues 2e-4 ||T|| apart: just outside a cluster (1e-4 ||T||), each vector on its own.
+    Array.from({ length: 71 }, (_, i) => (i < 30 ? -0.5 - 2e-4 * 50 * i : i === 70 ? 50 : 1 + 0.1 * i)),
   ];
   const cases = [...spectra.map((ev) => withSpectrum(ev, u)), randomSymmetric(67, u), randomSymmetric(3, u)];
   for (const a of cases) {

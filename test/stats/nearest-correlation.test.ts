@@ -190,3 +190,20 @@ test("anderson warm start from a nearby problem's diagonal: same matrix, no more
   assert.ok(Number.isNaN(warm.minEigenAfter), "diagnostics: false skips the eigenvalue report");
   assert.throws(() => nearestCorrelation(near, n, { initialDiagonal: point.diagonal }), /needs accelerate/);
 });
+
+test("anderson's diagonal preconditioner: nearPD's matrix in fewer eigendecompositions than the plain Anderson map", () => {
+  let withSteps = 0, withoutSteps = 0;
+  for (const c of reference().nearPD) {
+    const n = c.n;
+    const pre = nearestCorrelation(c.input.flat(), n, { accelerate: "anderson" });
+    const plain = nearestCorrelation(c.input.flat(), n, { accelerate: "anderson", precondition: false });
+    assert.ok(pre.converged && plain.converged, c.label);
+    assert.ok(maxAbsDiff(pre.matrix, c.mat) <= 1e-6, `${c.label}: preconditioned vs nearPD ${maxAbsDiff(pre.matrix, c.mat)}`);
+    let diff = 0;
+    for (let i = 0; i < n * n; i++) diff = Math.max(diff, Math.abs(pre.matrix[i]! - plain.matrix[i]!));
+    assert.ok(diff <= 1e-6, `${c.label}: preconditioned vs plain Anderson ${diff}`);
+    withSteps += pre.iterations;
+    withoutSteps += plain.iterations;
+  }
+  assert.ok(withSteps < withoutSteps, `preconditioned ${withSteps} iterations against ${withoutSteps}`);
+});

@@ -104,6 +104,32 @@ test("weighted matrix equals the matrix of the replicated items; warm start repr
   assert.ok(warm.iterations < plain.iterations, "warm start saves Newton steps");
 });
 
+test("a warm start with the warm fit's thresholds (a bootstrap replicate's): the same matrix in fewer Phi2 evaluations", () => {
+  const large = reference().tetrachoric.find((c: { models: number }) => c.models >= 60);
+  const rows = caseRows(large).slice(0, 30);
+  const N = rows[0]!.length;
+  const point = tetrachoricMatrix(packErrors(rows));
+  const u = seededUniform(17);
+  let plainSteps = 0, predictedSteps = 0;
+  for (let rep = 0; rep < 5; rep++) {
+    const counts = new Uint32Array(N);
+    for (let i = 0; i < N; i++) counts[Math.floor(u() * N)]++;
+    const weights = packWeights(counts);
+    const cold = tetrachoricMatrix(packErrors(rows), { weights });
+    const warm = tetrachoricMatrix(packErrors(rows), { weights, warmStart: point.matrix });
+    const predicted = tetrachoricMatrix(packErrors(rows), { weights, warmStart: point.matrix, warmThresholds: point.thresholds });
+    for (let i = 0; i < cold.matrix.length; i++) {
+      const [a, b, c] = [cold.matrix[i]!, warm.matrix[i]!, predicted.matrix[i]!];
+      if (Number.isNaN(a)) { assert.ok(Number.isNaN(b) && Number.isNaN(c)); continue; }
+      assert.ok(Math.abs(a - b) < 1e-11 && Math.abs(a - c) < 1e-11, `entry ${i}: ${a} ${b} ${c}`);
+    }
+    plainSteps += warm.iterations;
+    predictedSteps += predicted.iterations;
+  }
+  assert.ok(predictedSteps < 0.95 * plainSteps, `predicted starts: ${predictedSteps} evaluations against ${plainSteps}`);
+  assert.throws(() => tetrachoricMatrix(packErrors(rows), { warmStart: point.matrix, warmThresholds: [0, 1] }), /warmThresholds has 2 entries, expected 30/);
+});
+
 test("the Halley solve stops only at the root: Phi2(h, k; r) = p to 1e-13, r to 1e-10 where r is determined", () => {
   const u = seededUniform(31);
   let worst = 0;

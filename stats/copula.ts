@@ -126,7 +126,8 @@ export function fitCopula(bits: ErrorBits, options: CopulaCoreOptions): CopulaCo
   const factorRmsResidual = pairs > 0 ? Math.sqrt(factor.residualSumSquares / pairs) : 0;
   // The mode-bracketed quadrature: equal to the adaptive reference singleFactorAllWrong to ~1e-13 relative.
   const beta1f = singleFactorAllWrongFast(tau, factor.loadings);
-  const betaFull = options.full ? mvnOrthantProbability(tau, R, options.full) : null;
+  // The control variate's one-factor loadings are this fit's own (the orthant would otherwise refit minres to R).
+  const betaFull = options.full ? mvnOrthantProbability(tau, R, { loadings: factor.loadings, ...options.full }) : null;
   return {
     ...base,
     mineigBefore: near.minEigenBefore,

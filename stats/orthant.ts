@@ -187,7 +187,11 @@ export function minimaxTilt(P: PreparedOrthant): Float64Array | null {
   const rowStart = (i: number) => (i * (i - 1)) / 2;
   const x = new Float64Array(d), mu = new Float64Array(d), xt = new Float64Array(d), mt = new Float64Array(d);
   const t = new Float64Array(d), r = new Float64Array(d), dP = new Float64Array(d);
-  const g = new Float64Array(N), gt = new Float64Array(N), step = new Float64Array(N), J = new Float64Array(N * N);
+  const g = new Float64Array(N), gt = new Float64Array(N), step = new Float64Array(N);
+  // The Jacobian [[A, C], [C', D]] in blocks: A = d grad_x / dx (n x n, symmetric), C[j][i] = d grad_x_j / d mu_i
+  // (upper triangular: -1 on the diagonal, dP_i L_ij above), D = d grad_mu / d mu = diag(1 + dP_i), in (0, 1).
+  const A = new Float64Array(n * n), C = new Float64Array(n * n), CD = new Float64Array(n * n), Dd = new Float64Array(n);
+  const S = new Float64Array(n * n), rhs = new Float64Array(n);
   const evaluate = (xs: Float64Array, ms: Float64Array, out: Float64Array): number => {
     for (let k = 0; k < d; k++) {
       let c = 0;
@@ -210,27 +214,43 @@ export function minimaxTilt(P: PreparedOrthant): Float64Array | null {
   let norm = evaluate(x, mu, g);
   for (let iter = 0; iter < 100 && !(norm <= 1e-22); iter++) {
     if (!Number.isFinite(norm)) return null;
-    J.fill(0);
+    A.fill(0);
     // x-x block: sum_{k > max(i,j)} L_ki dP_k L_kj
     for (let k = 1; k < d; k++) {
       const o = rowStart(k), dk = dP[k]!;
       for (let i = 0; i < k && i < n; i++) {
         const li = L[o + i]! * dk;
         if (li === 0) continue;
-        for (let j = 0; j < k && j < n; j++) J[i * N + j] = J[i * N + j]! + li * L[o + j]!;
+        for (let j = 0; j < k && j < n; j++) A[i * n + j] = A[i * n + j]! + li * L[o + j]!;
       }
     }
     for (let i = 0; i < n; i++) {
       const o = rowStart(i);
-      for (let j = 0; j <= i; j++) {
-        const m = (i === j ? -1 : 0) + (j < i ? dP[i]! * L[o + j]! : 0);
-        J[j * N + n + i] = m; // d(grad_x_j)/d mu_i
-        J[(n + i) * N + j] = m; // d(grad_mu_i)/d x_j
-      }
-      J[(n + i) * N + n + i] = 1 + dP[i]!;
+      for (let j = 0; j < i; j++) C[j * n + i] = dP[i]! * L[o + j]!;
+      C[i * n + i] = -1;
+      Dd[i] = 1 + dP[i]!;
     }
-    for (let i = 0; i < N; i++) step[i] = -g[i]!;
-    if (!luSolve(J, step, N)) return null;
+    // Newton step J [dx; dmu] = -g by the Schur complement of the diagonal D (J's LU at (2n)^3 cost, ~8x more):
+    // (A - C D^-1 C') dx = -g_x + C D^-1 g_mu, then dmu = D^-1 (-g_mu - C' dx).
+    for (let j = 0; j < n; j++) for (let i = j; i < n; i++) CD[j * n + i] = C[j * n + i]! / Dd[i]!; // C D^-1
+    for (let j = 0; j < n; j++) {
+      let v = -g[j]!;
+      for (let i = j; i < n; i++) v += CD[j * n + i]! * g[n + i]!;
+      rhs[j] = v;
+      for (let l = 0; l <= j; l++) {
+        let s = A[j * n + l]!;
+        for (let i = j; i < n; i++) s -= CD[j * n + i]! * C[l * n + i]!;
+        S[j * n + l] = s;
+        S[l * n + j] = s;
+      }
+    }
+    if (!luSolve(S, rhs, n)) return null;
+    for (let i = 0; i < n; i++) {
+      step[i] = rhs[i]!;
+      let v = -g[n + i]!;
+      for (let j = 0; j <= i; j++) v -= C[j * n + i]! * rhs[j]!;
+      step[n + i] = v / Dd[i]!;
+    }
     let accepted = false;
     for (let h = 1, tries = 0; tries < 40; tries++, h /= 2) {
       for (let i = 0; i < n; i++) { xt[i] = x[i]! + h * step[i]!; mt[i] = mu[i]! + h * step[n + i]!; }

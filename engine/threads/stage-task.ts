@@ -1,7 +1,7 @@
 // One stage task, run on a thread of the pool (./thread-pool.ts): loads the inputs (validating json inputs
 // against the stage's schemas), calls run(ctx), checks every output against its schema and writes the files.
 // ctx.progress/log/warn reach the scheduler as events; ctx.parallel runs the stage's own parallel work on a
-// pool of further threads, started on first use and closed when the task ends.
+// pool of further threads, started on first use and kept for the later tasks of this thread (sharedPool).
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { readFile, writeFile } from "node:fs/promises";
@@ -29,6 +29,20 @@ export function resultPublisher(stage: string) {
   };
 }
 
+/**
+ * ctx.parallel's pools, one per thread count, shared by the tasks this thread runs one after another: starting
+ * threads costs ~0.15 s of CPU each (isolate, bundle import, WebAssembly compile), which a bootstrap block paid twice
+ * per task. Safe to share because what they run is pure — a call's result depends on its arguments alone (the
+ * ParallelMap contract) — and a thread that fails leaves its pool (thread-pool.ts). Idle threads do not keep the
+ * process alive; they end with this thread.
+ */
+const pools = new Map<number, ThreadPool>();
+function sharedPool(threads: number): ThreadPool {
+  let pool = pools.get(threads);
+  if (!pool) pools.set(threads, (pool = createThreadPool({ threads })));
+  return pool;
+}
+
 export async function runStageTask(task: WorkerTask, emit: (e: StageEvent) => void): Promise<StageTaskResult> {
   const stage = (await import(task.moduleUrl)).default as StageType;
   const params = stage.params.parse(task.params);
@@ -38,7 +52,7 @@ export async function runStageTask(task: WorkerTask, emit: (e: StageEvent) => vo
   }
   const warnings: string[] = [];
   const publisher = resultPublisher(task.stage);
-  let pool: ThreadPool | undefined;
+  const threads = task.threads ?? availableParallelism();
   const ctx: StageContext = {
     id: task.stage, partition: task.partition, ...(task.block ? { block: task.block } : {}), params, inputs, seed: task.seed, projectDir: task.projectDir,
     gitCommit: task.gitCommit,
@@ -47,19 +61,11 @@ export async function runStageTask(task: WorkerTask, emit: (e: StageEvent) => vo
     warn: (message) => { warnings.push(message); emit({ type: "warn", message }); },
     publish: publisher.publish,
     parallel: {
-      threads: task.threads ?? availableParallelism(),
-      map: <A, R>(fn: { module: string; export: string }, args: A[]) => {
-        pool ??= createThreadPool({ threads: task.threads ?? availableParallelism() });
-        return pool.map<A, R>(fn, args);
-      },
+      threads,
+      map: <A, R>(fn: { module: string; export: string }, args: A[]) => sharedPool(threads).map<A, R>(fn, args),
     },
   };
-  let values;
-  try {
-    values = await stage.run(ctx);
-  } finally {
-    await pool?.close();
-  }
+  const values = await stage.run(ctx);
   const outputs = declaredOutputs(stage, params);
   for (const name of Object.keys(values)) {
     if (!outputs[name]) throw engineError(`stage returned output "${name}", which its type does not declare (declared: ${Object.keys(outputs).join(", ")})`);

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runnableModuleUrl } from "../../engine/threads/runnable-module.js";
+import { bundleCacheForTests, runnableModuleUrl } from "../../engine/threads/runnable-module.js";
 import { createThreadPool } from "../../engine/threads/thread-pool.js";
 import { bootstrapSequential, splitReplicates } from "../../stats/bootstrap.js";
 import { rngStream } from "../../stats/rng.js";
@@ -78,5 +78,37 @@ test("thread pool: a burst of calls on a fresh pool starts no more threads than 
     assert.equal(new Set(ids).size, 2, `thread ids ${ids}`);
   } finally {
     await pool.close();
+  }
+});
+
+test("a bundle is reused by a later process only while every input is unchanged and its own bytes match its name", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cofail-bundle-reuse-"));
+  try {
+    const main = join(dir, "main.ts"), dep = join(dir, "dep.ts");
+    await writeFile(main, "import { value } from \"./dep.ts\";\nexport const answer = (): number => value * 2;\n");
+    await writeFile(dep, "export const value = 20;\n");
+    const url = pathToFileURL(main).href;
+    const first = await runnableModuleUrl(url);
+    assert.match(await readFile(fileURLToPath(first), "utf8"), /20/);
+    // A new process (the memo forgotten): the same bundle, no esbuild run.
+    bundleCacheForTests.forget();
+    const builds = bundleCacheForTests.builds();
+    assert.equal(await runnableModuleUrl(url), first);
+    assert.equal(bundleCacheForTests.builds(), builds, "reused without a build");
+    // An imported file changes: rebuilt, with the new content.
+    await writeFile(dep, "export const value = 21;\n");
+    bundleCacheForTests.forget();
+    const second = await runnableModuleUrl(url);
+    assert.notEqual(second, first);
+    assert.equal(bundleCacheForTests.builds(), builds + 1);
+    assert.match(await readFile(fileURLToPath(second), "utf8"), /21/);
+    // The cached bundle is damaged on disk: not run, rebuilt to its content-addressed bytes.
+    await writeFile(fileURLToPath(second), "export const answer = () => 0;\n");
+    bundleCacheForTests.forget();
+    assert.equal(await runnableModuleUrl(url), second);
+    assert.equal(bundleCacheForTests.builds(), builds + 2);
+    assert.match(await readFile(fileURLToPath(second), "utf8"), /21/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

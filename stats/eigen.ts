@@ -256,8 +256,8 @@ export interface SymmetricEigenTail {
  * All in the WebAssembly kernel: Householder reduction without accumulation + QL eigenvalues (as
  * symmetricEigenvalues), then per wanted eigenvalue inverse iteration on the tridiagonal T (LU with partial
  * pivoting, LAPACK dgttrf/dgttrs), with Gram–Schmidt against the vectors of its cluster (eigenvalues chained
- * within 1e-4 ||T||_1; LAPACK dstein chains at 1e-3, see tailVectors), and the Householder back-transformation: O(2 n^3 + 4 p n^2) flops in
- * streaming loops, against ~9 n^3 for symmetricEigen. `count` is called once, before any vector is computed,
+ * within 1e-4 ||T||_1; LAPACK dstein chains at 1e-3, see tailVectors), and the Householder back-transformation:
+ * O(2 n^3 + 4 p n^2) flops in streaming loops, against ~9 n^3 for symmetricEigen. `count` is called once, before any vector is computed,
  * and must not call back into this module (the workspace is shared).
  */
 export function symmetricEigenTail(a: ArrayLike<number>, n: number, count: (values: Float64Array) => number): SymmetricEigenTail {
@@ -276,7 +276,7 @@ export interface EigenTailReplacement {
   values: Float64Array;
   count: number;
   /**
-   * With `withLeverage`: the diagonal of V V' for the p replaced eigenvectors V (row i's squared norm, in [0, 1]),
+   * With `leverage: true`: the diagonal of V V' for the p replaced eigenvectors V (row i's squared norm, in [0, 1]),
    * i.e. how much of coordinate i lies in the replaced subspace.
    */
   leverage?: Float64Array;
@@ -287,13 +287,14 @@ export interface EigenTailReplacement {
  * floor 0 is the PSD projection that drops them (nearPD's step, formed from the dropped pairs only, so
  * the kept set is exactly the one the values define), floor eps > 0 is nearPD's posdefify. The vectors
  * come from symmetricEigenTail's computation; the rank-p update runs in the WebAssembly kernel. The matrix is
- * written to `out` when given (an iteration's buffer), else to a new array. `withLeverage` adds the replaced
- * vectors' row norms (nearestCorrelation's preconditioner), O(p n) more.
+ * written to `options.out` when given (an iteration's buffer), else to a new array. `options.leverage` adds the
+ * replaced vectors' row norms (nearestCorrelation's preconditioner), O(p n) more.
  */
 export function replaceEigenTail(
   a: ArrayLike<number>, n: number, tail: (values: Float64Array) => { count: number; floor: number },
-  out?: Float64Array, withLeverage = false,
+  options: { out?: Float64Array; leverage?: boolean } = {},
 ): EigenTailReplacement {
+  const { out } = options;
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} entries, expected ${n * n}`);
   if (n === 0) return { matrix: new Float64Array(0), values: new Float64Array(0), count: 0 };
   const { ws, values, p, floor } = tailVectors(a, n, tail);
@@ -303,7 +304,7 @@ export function replaceEigenTail(
   if (p > 0) ws.kernel.addLowRank(n, p, ws.at.X, ws.at.Z, ws.at.w);
   if (out && out.length !== n * n) throw new RangeError(`out has ${out.length} entries, expected ${n * n}`);
   const matrix = out ? (out.set(X), out) : X.slice();
-  if (!withLeverage) return { matrix, values, count: p };
+  if (!options.leverage) return { matrix, values, count: p };
   const leverage = new Float64Array(n);
   const Z = ws.Z;
   for (let k = 0; k < p; k++) for (let i = 0; i < n; i++) leverage[i]! += Z[k * n + i]! * Z[k * n + i]!;

@@ -146,14 +146,16 @@ interface ProjectionOptions {
  * (replaceEigenTail: the same eigenvalues decide the kept set; the matrix agrees to rounding). Also returns
  * R's smallest eigenvalue.
  */
-function psdProjection(R: Float64Array, n: number, eigTol: number, out?: Float64Array, withLeverage = false): { X: Float64Array; minEigen: number; leverage?: Float64Array } {
+function psdProjection(
+  R: Float64Array, n: number, eigTol: number, options: { out?: Float64Array; leverage?: boolean } = {},
+): { X: Float64Array; minEigen: number; leverage?: Float64Array } {
   const projected = replaceEigenTail(R, n, (d) => {
     let kept = 0;
     while (kept < n && d[kept]! > eigTol * d[0]!) kept++;
     return { count: n - kept, floor: 0 };
-  }, out, withLeverage);
+  }, options);
   if (projected.count === n) throw new Error("nearestCorrelation: matrix seems negative semi-definite");
-  return { X: projected.matrix, minEigen: projected.values[n - 1]!, ...(projected.leverage ? { leverage: projected.leverage } : {}) };
+  return { X: projected.matrix, minEigen: projected.values[n - 1]!, leverage: projected.leverage };
 }
 
 /** nearPD's stopping quantity ||Y - X||_inf / ||Y||_inf, both norms in one pass, the difference not materialised. */
@@ -253,7 +255,7 @@ function andersonProjections(
   let minEigenFirst = NaN;
   while (iter < o.maxit && !converged) {
     for (let i = 0; i < n; i++) R[i * n + i] = z[i]!;
-    const p = psdProjection(R, n, o.eigTol, buffers[iter % 2], o.precondition);
+    const p = psdProjection(R, n, o.eigTol, { out: buffers[iter % 2], leverage: o.precondition });
     X = p.X;
     if (iter === 0 && cold) minEigenFirst = p.minEigen;
     let residual = 0;

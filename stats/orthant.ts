@@ -176,8 +176,8 @@ function inverseMills(x: number): number {
  * i.e. grad psi = 0 (TruncatedNormal's gradpsi / jacpsi with lower limits -Inf): with r_i the inverse Mills ratio at
  * t_i = b_i - mu_i - sum L_ik x_k and dP_i = -r_i (r_i + t_i),
  *   d/dx_j  = -mu_j - sum_{k>j} r_k L_kj,      d/dmu_j = mu_j - x_j - r_j,
- * solved by Newton's method on the 2(d-1) equations (analytic Jacobian, partial-pivoting LU, step halving on
- * ||grad||^2) from (0, 0). Returns mu (length d, last entry 0), or null when Newton does not converge — any mu
+ * solved by Newton's method on the 2(d-1) equations (analytic Jacobian; each step by the Schur complement of its
+ * diagonal mu-block and a partial-pivoting LU of the (d-1)-square rest; step halving on ||grad||^2) from (0, 0). Returns mu (length d, last entry 0), or null when Newton does not converge — any mu
  * gives an unbiased estimate, so the caller then simply integrates untilted.
  */
 export function minimaxTilt(P: PreparedOrthant): Float64Array | null {

@@ -9,8 +9,8 @@
 // here the likelihood is solved exactly: the log-likelihood is concave in p = P_11, so its unique
 // stationary point p* is found first (a 1-D monotone equation, no special functions), then
 // Phi2(tau_a, tau_b; r) = p* is solved for r by safeguarded Newton (dPhi2/dr = phi2, Plackett 1954).
-import { bivariateNormalCdf, bivariateNormalCdfGivenMarginals, bivariateNormalPdf } from "./bivariate-normal.js";
-import { normalCdf, normalQuantile } from "./normal.js";
+import { bivariateNormalCdf, bivariateNormalCdfGivenMarginals, bivariateNormalCdfIncrement, bivariateNormalPdf } from "./bivariate-normal.js";
+import { normalCdf, normalPdf, normalQuantile } from "./normal.js";
 import { pairBothWrongCounts, modelErrorCounts, type WeightOptions } from "./cofailure.js";
 import { itemTotal, type ErrorBits } from "./verdict-bits.js";
 
@@ -149,7 +149,7 @@ function solveCorrelationInto(
   let r = warmStart ?? 0;
   if (!(r > -1 && r < 1)) r = 0;
   // Phi2 at the current r: a full evaluation first; after a short step, the previous value plus the integral over
-  // the step (phi2Increment), which costs 6 exponentials instead of the full rule's 12-20.
+  // the step (bivariateNormalCdfIncrement), which costs 6 exponentials instead of the full rule's 12-20.
   let phi2 = bivariateNormalCdfGivenMarginals(h, k, r, PA, PB);
   for (let it = 1; it <= 200; it++) {
     out.iterations = it;
@@ -176,39 +176,15 @@ function solveCorrelationInto(
       return;
     }
     phi2 = Math.abs(r) < 0.925 && Math.abs(next) < 0.925 && step <= INCREMENT_MAX_STEP
-      ? phi2 + phi2Increment(h, k, Math.asin(r), Math.asin(next))
+      ? phi2 + bivariateNormalCdfIncrement(h, k, Math.asin(r), Math.asin(next))
       : bivariateNormalCdfGivenMarginals(h, k, next, PA, PB);
     r = next;
   }
   out.r = r;
 }
 
-/** Largest step in r whose Phi2 is updated by phi2Increment rather than evaluated afresh. */
+/** Largest step in r whose Phi2 is updated by bivariateNormalCdfIncrement rather than evaluated afresh. */
 const INCREMENT_MAX_STEP = 0.02;
-// 6-point Gauss–Legendre on [-1, 1] (positive half).
-const GL6_X = [0.932469514203152, 0.6612093864662645, 0.2386191860831969];
-const GL6_W = [0.17132449237917035, 0.3607615730481386, 0.46791393457269105];
-
-/**
- * Phi2(h, k; sin b) - Phi2(h, k; sin a): in theta = asin r, d Phi2 / d theta = phi2 cos theta
- * = exp((h k sin t - (h^2 + k^2) / 2) / cos^2 t) / (2 pi), the Drezner–Wesolowsky integrand, so the difference is
- * its integral over [a, b], here by 6-point Gauss–Legendre. For |b - a| <= 0.02 (in r, so about that in theta
- * away from |r| = 1, and only below |r| = 0.925) the rule's error, ~|b - a|^13 times the integrand's 12th
- * derivative, is far below the full evaluation's 1e-15.
- */
-function phi2Increment(h: number, k: number, a: number, b: number): number {
-  const hk = h * k;
-  const hs = (h * h + k * k) / 2;
-  const c = (a + b) / 2, half = (b - a) / 2;
-  let sum = 0;
-  for (let i = 0; i < 3; i++) {
-    const d = half * GL6_X[i]!;
-    const s1 = Math.sin(c - d), s2 = Math.sin(c + d);
-    sum += GL6_W[i]! * (Math.exp((s1 * hk - hs) / (1 - s1 * s1)) + Math.exp((s2 * hk - hs) / (1 - s2 * s2)));
-  }
-  return (sum * half) / (2 * Math.PI);
-}
-
 /**
  * Solve Phi2(h, k; r) = p for r in [-1, 1] by Newton's method safeguarded with a bisection bracket
  * (Phi2 is strictly increasing in r with derivative phi2(h, k; r)).
@@ -231,7 +207,7 @@ export function solveBivariateCorrelation(
 function tetrachoricInto(
   out: RootSolve, n00: number, n01: number, n10: number, n11: number,
   tauA: number, tauB: number, A: number, B: number, correction: number, warmStart: number | undefined, tol: number,
-  ownMargins: boolean, warmPair?: WarmPair,
+  ownMargins: boolean, warm: WarmExpansion | null = null, pairA = 0, pairB = 0,
 ): boolean {
   const n = n00 + n01 + n10 + n11;
   let corrected = false;
@@ -249,7 +225,7 @@ function tetrachoricInto(
     : likelihoodP11(n00, n01, n10, n11, A, B);
   // Default start: the cos-pi approximation r ~ cos(pi / (1 + sqrt(odds ratio))) (Pearson 1900;
   // Bonett & Price 2005), usually within a few hundredths of the root, saving Newton steps.
-  let start = warmStart !== undefined && warmPair ? warmPrediction(warmPair.e!, warmPair.i, warmStart, tauA, tauB, p, warmPair.h0, warmPair.k0) : warmStart;
+  let start = warmStart !== undefined && warm ? warmPrediction(warm, pairA, pairB, warmStart, tauA, tauB, p) : warmStart;
   if (start === undefined) {
     const odds = (n00 * n11) / (n01 * n10);
     start = Number.isFinite(odds) && odds > 0 ? Math.cos(Math.PI / (1 + Math.sqrt(odds))) : 0;
@@ -318,8 +294,8 @@ function warmExpansion(warm: ArrayLike<number>, thresholds: ArrayLike<number>, M
       const i = a * M + b;
       p[i] = bivariateNormalCdf(h, k, r);
       // d Phi2 / dh = phi(h) Phi((k - r h) / s), and symmetrically in k; d Phi2 / dr = phi2 (Plackett 1954).
-      dh[i] = Math.exp(-0.5 * h * h) / SQRT_2PI * normalCdf((k - r * h) / s);
-      dk[i] = Math.exp(-0.5 * k * k) / SQRT_2PI * normalCdf((h - r * k) / s);
+      dh[i] = normalPdf(h) * normalCdf((k - r * h) / s);
+      dk[i] = normalPdf(k) * normalCdf((h - r * k) / s);
       dr[i] = bivariateNormalPdf(h, k, r);
     }
   }
@@ -328,23 +304,16 @@ function warmExpansion(warm: ArrayLike<number>, thresholds: ArrayLike<number>, M
   return expansion;
 }
 
-const SQRT_2PI = Math.sqrt(2 * Math.PI);
-
-/** The warm fit of the pair being solved: one mutable record reused across the pairs (no allocation per pair). */
-interface WarmPair { e: WarmExpansion | null; i: number; h0: number; k0: number }
-const warmPairScratch: WarmPair = { e: null, i: 0, h0: 0, k0: 0 };
-function setWarmPair(e: WarmExpansion, i: number, h0: number, k0: number): WarmPair {
-  warmPairScratch.e = e; warmPairScratch.i = i; warmPairScratch.h0 = h0; warmPairScratch.k0 = k0;
-  return warmPairScratch;
-}
-
 /**
- * Start for the root r of Phi2(h, k; r) = p from a warm fit Phi2(h0, k0; r0) = p0 at nearby thresholds: one Newton
+ * Start for the root r of pair (a, b)'s Phi2(h, k; r) = p from its warm fit Phi2(h0, k0; r0) = p0 at nearby
+ * thresholds (h0, k0 = the expansion's thresholds of a and b): one Newton
  * step in r on the first-order expansion of Phi2 about (h0, k0, r0), so its error is second order in the change
  * of (h, k, p) (a bootstrap replicate's moves by ~0.05: the start is ~1e-3 from the root instead of ~0.05). The warm
  * value itself when the prediction leaves (-1, 1).
  */
-function warmPrediction(e: WarmExpansion, i: number, r0: number, h: number, k: number, p: number, h0: number, k0: number): number {
+function warmPrediction(e: WarmExpansion, a: number, b: number, r0: number, h: number, k: number, p: number): number {
+  const i = a * e.thresholds.length + b;
+  const h0 = e.thresholds[a]!, k0 = e.thresholds[b]!;
   const p0 = e.p[i]!;
   if (!Number.isFinite(p0) || !(e.dr[i]! > 0)) return r0;
   const r = r0 + (p - p0 - e.dh[i]! * (h - h0) - e.dk[i]! * (k - k0)) / e.dr[i]!;
@@ -401,7 +370,7 @@ export function tetrachoricMatrix(bits: ErrorBits, options: TetrachoricMatrixOpt
         const corrected = tetrachoricInto(
           out, n - errors[a]! - errors[b]! + n11, errors[b]! - n11, errors[a]! - n11, n11,
           tauA, tauB, marginals[a]!, marginals[b]!, correction, warm ? warm[a * M + b] : undefined, tol, true,
-          expansion ? setWarmPair(expansion, a * M + b, warmTau![a]!, warmTau![b]!) : undefined,
+          expansion, a, b,
         );
         r = out.r;
         if (corrected) correctedPairs++;

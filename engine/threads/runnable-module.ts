@@ -98,9 +98,8 @@ async function bundleModule(url: string): Promise<string> {
   const code = result.outputFiles[0]!.contents;
   const name = `${sha256(code).slice(0, 24)}.mjs`;
   const file = new URL(name, cacheDir);
-  const intact = await readFile(file).then((b) => sha256(b).slice(0, 24) === name.slice(0, 24), () => false);
   await mkdir(cacheDir, { recursive: true });
-  if (!intact) await writeAtomically(file, code);
+  if (!(await bundleIntact(name))) await writeAtomically(file, code);
   await writeAtomically(indexFile, JSON.stringify({ bundle: name, inputs: Object.fromEntries(seen) }));
   return pathToFileURL(fileURLToPath(file)).href;
 }
@@ -118,9 +117,12 @@ async function reusableBundle(indexFile: URL): Promise<string | null> {
     const now = await readFile(path).then(sha256, () => null);
     if (now === null || now !== hash) return null;
   }
-  const file = new URL(index.bundle, cacheDir);
-  const intact = await readFile(file).then((b) => sha256(b).slice(0, 24) === index.bundle!.toString().slice(0, 24), () => false);
-  return intact ? pathToFileURL(fileURLToPath(file)).href : null;
+  return (await bundleIntact(index.bundle)) ? pathToFileURL(fileURLToPath(new URL(index.bundle, cacheDir))).href : null;
+}
+
+/** Whether the bundle file `<24 hex>.mjs` exists and its bytes still hash to its name. */
+function bundleIntact(name: string): Promise<boolean> {
+  return readFile(new URL(name, cacheDir)).then((b) => `${sha256(b).slice(0, 24)}.mjs` === name, () => false);
 }
 
 /** Written to a temp name and renamed, so concurrent processes never see a partial file. */
